@@ -1,0 +1,159 @@
+package io.pipekit.worker;
+
+import io.pipekit.worker.ack.DeleteBatcher;
+import io.pipekit.worker.ack.MessageSettler;
+import io.pipekit.worker.backpressure.ConcurrencyLimiter;
+import io.pipekit.worker.dispatch.Dispatcher;
+import io.pipekit.worker.dispatch.FifoDispatcher;
+import io.pipekit.worker.dispatch.MessageProcessor;
+import io.pipekit.worker.dispatch.StandardDispatcher;
+import io.pipekit.worker.internal.CompositeListener;
+import io.pipekit.worker.internal.InFlight;
+import io.pipekit.worker.internal.InFlightRegistry;
+import io.pipekit.worker.source.QueuePoller;
+import io.pipekit.worker.visibility.HeartbeatSchedule;
+import io.pipekit.worker.visibility.VisibilityChanges;
+import io.pipekit.worker.visibility.VisibilityHeartbeat;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Consumes one or more SQS queues with a {@link MessageHandler}.
+ *
+ * <pre>{@code
+ * try (Worker worker = Worker.start(sqs, WorkerOptions.builder(queueUrl).maxConcurrency(200).build(),
+ *         message -> process(message.body()))) {
+ *     ... // runs until closed; close() drains in-flight work within the shutdown budget
+ * }
+ * }</pre>
+ *
+ * <p>A message is deleted only after its handler returned. A failed message is retried after a
+ * backoff, and the queue's redrive policy eventually moves it to its dead-letter queue. Work in
+ * flight is kept invisible by a heartbeat for as long as its handler runs.
+ */
+public final class Worker implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+    private final WorkerOptions options;
+    private final ConcurrencyLimiter limiter;
+    private final InFlightRegistry registry;
+    private final MessageSettler settler;
+    private final VisibilityHeartbeat heartbeat;
+    private final DeleteBatcher deletes;
+    private final Map<String, QueuePoller> pollers = new LinkedHashMap<>();
+    private volatile boolean stopping;
+    private ShutdownReport shutdownReport;
+
+    private Worker(SqsClient sqs, WorkerOptions options, MessageHandler handler, List<WorkerListener> listeners, Clock clock) {
+        this.options = options;
+        WorkerListener listener = new CompositeListener(listeners);
+        this.limiter = new ConcurrencyLimiter(options.maxConcurrency());
+        this.registry = new InFlightRegistry(listener);
+        VisibilityChanges visibility = new VisibilityChanges(sqs);
+        this.deletes = new DeleteBatcher(sqs, options.deleteFlushInterval(), listener);
+        this.settler = new MessageSettler(registry, deletes, visibility, limiter, listener, options.backoff(),
+                this::releaseDelay);
+        this.heartbeat = new VisibilityHeartbeat(registry, visibility,
+                new HeartbeatSchedule(options.visibilityTimeout(), options.heartbeatFraction()), listener, clock);
+        MessageProcessor processor = new MessageProcessor(handler, settler);
+        Dispatcher standard = new StandardDispatcher(processor);
+        Dispatcher fifo = new FifoDispatcher(processor, settler, () -> stopping);
+        for (String queueUrl : options.queueUrls()) {
+            Dispatcher dispatcher = WorkerOptions.isFifo(queueUrl) ? fifo : standard;
+            pollers.put(queueUrl, new QueuePoller(queueUrl, sqs, options, limiter, registry, dispatcher, settler, listener, clock));
+        }
+    }
+
+    /** Starts consuming. The caller keeps ownership of {@code sqs} and closes it after the worker. */
+    public static Worker start(SqsClient sqs, WorkerOptions options, MessageHandler handler, WorkerListener... listeners) {
+        return start(sqs, options, handler, List.of(listeners), Clock.systemUTC());
+    }
+
+    public static Worker start(SqsClient sqs, WorkerOptions options, MessageHandler handler,
+                               List<WorkerListener> listeners, Clock clock) {
+        Worker worker = new Worker(sqs, options, handler, listeners, clock);
+        worker.deletes.start();
+        worker.heartbeat.start();
+        worker.pollers.values().forEach(QueuePoller::start);
+        log.info("worker started: {} queue(s), up to {} messages in flight, visibility {}s",
+                options.queueUrls().size(), options.maxConcurrency(), options.visibilityTimeout().toSeconds());
+        return worker;
+    }
+
+    /** Completes when every queue's first receive succeeded; fails with the first receive error. */
+    public CompletableFuture<Void> firstPoll() {
+        return CompletableFuture.allOf(pollers.values().stream().map(QueuePoller::firstPoll).toArray(CompletableFuture[]::new));
+    }
+
+    /** Messages currently held (received and not yet settled). */
+    public int inFlight() {
+        return registry.size();
+    }
+
+    public WorkerOptions options() {
+        return options;
+    }
+
+    /** Zero while running; while stopping, until no aborted receive can capture a released message. */
+    private Duration releaseDelay() {
+        if (!stopping) {
+            return Duration.ZERO;
+        }
+        return pollers.values().stream().map(QueuePoller::abandonedPollRemaining).max(Duration::compareTo).orElse(Duration.ZERO);
+    }
+
+    /** Shuts down within {@link WorkerOptions#shutdownBudget()}. */
+    @Override
+    public void close() {
+        shutdown(options.shutdownBudget());
+    }
+
+    /**
+     * Stops receiving at once (the outstanding long polls are aborted), lets in-flight handlers
+     * finish within {@code budget}, releases whatever is still running (visibility 0, so another
+     * worker picks it up immediately), and flushes pending deletes. Idempotent.
+     */
+    public synchronized ShutdownReport shutdown(Duration budget) {
+        if (shutdownReport != null) {
+            return shutdownReport;
+        }
+        long start = System.nanoTime();
+        stopping = true;
+        pollers.values().forEach(QueuePoller::stop);
+        int heldAtStop = registry.size();
+        boolean clean;
+        try {
+            for (QueuePoller poller : pollers.values()) {
+                poller.awaitStopped(Duration.ofSeconds(5));
+            }
+            clean = limiter.awaitInUseAtMost(0, budget);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            clean = false;
+        }
+        int released = 0;
+        if (!clean) {
+            Collection<InFlight> unfinished = registry.snapshot();
+            released = settler.release(new ArrayList<>(unfinished));
+            unfinished.forEach(InFlight::interruptHandler);
+            log.warn("shutdown budget of {}s ran out: released {} unfinished message(s) for another worker",
+                    budget.toSeconds(), released);
+        }
+        heartbeat.close();
+        deletes.close();
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        shutdownReport = new ShutdownReport(took, Math.max(0, heldAtStop - released), released, clean);
+        log.info("worker stopped in {} ms: {} drained, {} released", took.toMillis(), shutdownReport.drained(), released);
+        return shutdownReport;
+    }
+}

@@ -1,0 +1,24 @@
+package io.pipekit.worker.dispatch;
+
+import io.pipekit.worker.internal.InFlight;
+import java.util.List;
+
+/**
+ * Standard queues: every message on its own virtual thread, so a slow message never holds up the
+ * rest of its batch (ANCHORS §2 item 1). Capacity, not the batch, bounds concurrency.
+ */
+public final class StandardDispatcher implements Dispatcher {
+
+    private final MessageProcessor processor;
+
+    public StandardDispatcher(MessageProcessor processor) {
+        this.processor = processor;
+    }
+
+    @Override
+    public void dispatch(List<InFlight> batch) {
+        for (InFlight message : batch) {
+            Thread.ofVirtual().name("pipekit-handler").start(() -> processor.process(message));
+        }
+    }
+}
