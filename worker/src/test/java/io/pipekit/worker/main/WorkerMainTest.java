@@ -1,0 +1,78 @@
+package io.pipekit.worker.main;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pipekit.worker.testing.ElasticMq;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Start-up errors: one clear line naming the fix, and a non-zero exit — never a stack-trace soup. */
+class WorkerMainTest {
+
+    @RegisterExtension
+    static final ElasticMq sqs = new ElasticMq();
+
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream originalErr;
+
+    @BeforeEach
+    void captureStderrAndUseLocalCredentials() {
+        originalErr = System.err;
+        System.setErr(new PrintStream(err, true));
+        System.setProperty("aws.region", "us-east-1");
+        System.setProperty("aws.accessKeyId", "local");
+        System.setProperty("aws.secretAccessKey", "local");
+    }
+
+    @AfterEach
+    void restore() {
+        System.setErr(originalErr);
+        System.clearProperty("aws.endpointUrlSqs");
+    }
+
+    @Test
+    void missingQueueIsAConfigurationError() {
+        assertThat(WorkerMain.run(Map.of())).isEqualTo(WorkerMain.EXIT_CONFIG);
+        assertThat(err.toString()).startsWith("pipekit: configuration error: COPILOT_QUEUE_URI").contains("PIPEKIT_QUEUE_URLS");
+        assertThat(err.toString().lines()).hasSize(1);
+    }
+
+    @Test
+    void unknownHandlerClassIsAConfigurationError() {
+        int exit = WorkerMain.run(Map.of("COPILOT_QUEUE_URI", "http://127.0.0.1:1/000000000000/q", "PIPEKIT_HANDLER", "com.example.Nope"));
+        assertThat(exit).isEqualTo(WorkerMain.EXIT_CONFIG);
+        assertThat(err.toString()).contains("PIPEKIT_HANDLER").contains("com.example.Nope");
+    }
+
+    @Test
+    void aQueueThatDoesNotExistStopsTheWorkerAtStartUp() {
+        System.setProperty("aws.endpointUrlSqs", sqs.server().endpoint().toString());
+        String missing = sqs.server().endpoint() + "/000000000000/does-not-exist";
+
+        int exit = WorkerMain.run(Map.of("COPILOT_QUEUE_URI", missing, "PIPEKIT_WAIT_TIME", "1s"));
+
+        assertThat(exit).isEqualTo(WorkerMain.EXIT_UNREACHABLE);
+        assertThat(err.toString()).contains("queue does not exist").contains("does-not-exist");
+    }
+
+    @Test
+    void anUnreachableEndpointStopsTheWorkerAtStartUp() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        System.setProperty("aws.endpointUrlSqs", "http://127.0.0.1:" + closedPort);
+
+        int exit = WorkerMain.run(Map.of("COPILOT_QUEUE_URI", "http://127.0.0.1:" + closedPort + "/000000000000/q",
+                "PIPEKIT_WAIT_TIME", "1s"));
+
+        assertThat(exit).isEqualTo(WorkerMain.EXIT_UNREACHABLE);
+        assertThat(err.toString()).contains("cannot connect to the SQS endpoint").contains("AWS_ENDPOINT_URL");
+    }
+}
