@@ -14,7 +14,10 @@ import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
+import software.amazon.awssdk.regions.providers.AwsRegionProviderChain;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
 
 /**
  * Client settings, the AWS way: region and credentials from the default chains, the endpoint from
@@ -50,7 +53,10 @@ final class AwsOptions {
     private Region resolveRegion(boolean local) {
         if (region != null) return Region.of(region);
         try {
-            return new DefaultAwsRegionProviderChain().getRegion();
+            // against a local endpoint, skip the chain's EC2 metadata probe (seconds of timeouts off EC2)
+            return local
+                    ? new AwsRegionProviderChain(new SystemSettingsRegionProvider(), new AwsProfileRegionProvider()).getRegion()
+                    : new DefaultAwsRegionProviderChain().getRegion();
         } catch (SdkClientException e) {
             if (local) return Region.US_EAST_1;
             throw new IllegalArgumentException("no AWS region configured: set AWS_REGION or pass --region");

@@ -27,7 +27,17 @@ public final class ProducersCli implements Runnable {
     }
 
     public static CommandLine newCommandLine() {
-        return new CommandLine(new ProducersCli()).setCaseInsensitiveEnumValuesAllowed(true);
+        return new CommandLine(new ProducersCli())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                // bad option values found while planning (e.g. --partition-keys 10:cold=1) are usage errors
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    if (e instanceof IllegalArgumentException) {
+                        cmd.getErr().println("error: " + e.getMessage());
+                        cmd.getErr().flush();
+                        return cmd.getCommandSpec().exitCodeOnInvalidInput();
+                    }
+                    throw e;
+                });
     }
 
     @Override
