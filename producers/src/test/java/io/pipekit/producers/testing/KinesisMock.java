@@ -40,8 +40,9 @@ public final class KinesisMock implements AutoCloseable {
     }
 
     public static KinesisMock start() throws IOException {
-        Path main = Path.of(System.getProperty("kinesis.local.main", "target/npm/node_modules/kinesis-local/main.js"))
-                .toAbsolutePath();
+        String rel = "target/npm/node_modules/kinesis-local/main.js";
+        Path main = Path.of(System.getProperty("kinesis.local.main",
+                Files.exists(Path.of(rel)) ? rel : "producers/" + rel)).toAbsolutePath(); // module dir or repo root
         if (!Files.exists(main)) {
             throw new IllegalStateException(main + " missing: run the build (generate-test-resources installs kinesis-local)");
         }
