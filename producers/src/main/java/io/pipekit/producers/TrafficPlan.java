@@ -60,7 +60,7 @@ public record TrafficPlan(
 
     /** Runs for {@code d} with no count bound. */
     public TrafficPlan forDuration(Duration d) {
-        return withCount(0).withDuration(d);
+        return new TrafficPlan(scenario, 0, d, ratePerSec, payloadSize, keys, seed, runId, concurrency, maxAttempts, linger);
     }
 
     public TrafficPlan withRate(double perSec) {
