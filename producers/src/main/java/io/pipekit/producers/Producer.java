@@ -27,12 +27,15 @@ import java.util.concurrent.locks.LockSupport;
  * }
  * }</pre>
  *
- * <p>When all batch slots are busy the generator waits, so a slow target lowers the achieved
- * rate (reported) rather than growing an unbounded buffer.
+ * <p>When all batch slots are busy, the open batch keeps filling up to the target's limit; once it
+ * is full the generator waits, so a slow target lowers the achieved rate (reported) rather than
+ * growing an unbounded buffer.
  */
 public final class Producer<R> {
 
     private static final Duration PROGRESS_EVERY = Duration.ofMillis(250);
+    /** How often a lingering batch looks for a free slot while all are busy. */
+    private static final long SLOT_POLL_NANOS = 1_000_000;
 
     private final TrafficPlan plan;
     private final Target<R> target;
@@ -86,13 +89,15 @@ public final class Producer<R> {
             while (!stopRequested) {
                 long now = System.nanoTime();
                 if ((plan.count() > 0 && generator.generated() >= plan.count()) || now >= deadline) break;
-                if (!batch.isEmpty() && now >= batch.lingerUntil) {
-                    batch = flush(batch, senders, slots, delivery);
+                // linger over: send if a slot is free; if all are busy keep filling this batch, so
+                // batches grow under back-pressure instead of the generator stalling on half-empty ones
+                if (!batch.isEmpty() && now >= batch.lingerUntil && slots.tryAcquire()) {
+                    batch = submit(batch, senders, slots, delivery);
                     continue;
                 }
                 if (bucket != null && !bucket.tryAcquire()) {
                     long wait = Math.min(bucket.nanosToNextToken(), deadline - now);
-                    if (!batch.isEmpty()) wait = Math.min(wait, batch.lingerUntil - now);
+                    if (!batch.isEmpty()) wait = Math.min(wait, Math.max(batch.lingerUntil - now, SLOT_POLL_NANOS));
                     LockSupport.parkNanos(Math.max(wait, 1));
                     continue;
                 }
@@ -116,8 +121,14 @@ public final class Producer<R> {
         return summary;
     }
 
+    /** Sends a full (or final) batch, waiting for a free slot: back-pressure instead of an unbounded queue. */
     private Batch<R> flush(Batch<R> batch, ExecutorService senders, Semaphore slots, BatchDelivery<R> delivery) {
-        slots.acquireUninterruptibly(); // back-pressure: wait for a free slot instead of queueing unboundedly
+        slots.acquireUninterruptibly();
+        return submit(batch, senders, slots, delivery);
+    }
+
+    /** Sends a batch on a virtual thread; the caller holds a slot, released when delivery ends. */
+    private Batch<R> submit(Batch<R> batch, ExecutorService senders, Semaphore slots, BatchDelivery<R> delivery) {
         List<Target.Entry<R>> entries = batch.entries;
         senders.execute(() -> {
             try {
