@@ -115,6 +115,11 @@ public final class Producer<R> {
         } // close() waits for every batch in flight
         finally {
             ticker.interrupt();
+            try {
+                ticker.join(Duration.ofSeconds(1)); // no progress line may follow the final summary
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         RunSummary summary = stats.snapshot(target.describe(), plan, Duration.ofNanos(System.nanoTime() - start));
         progress.onFinish(summary);

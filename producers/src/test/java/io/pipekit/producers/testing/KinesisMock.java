@@ -33,10 +33,14 @@ public final class KinesisMock implements AutoCloseable {
 
     private final Process process;
     private final URI endpoint;
+    /** Kills the child if the JVM exits without close() (a killed benchmark, an aborted test run). */
+    private final Thread orphanGuard;
 
     private KinesisMock(Process process, int plainPort) {
         this.process = process;
         this.endpoint = URI.create("http://127.0.0.1:" + plainPort);
+        this.orphanGuard = new Thread(process::destroyForcibly, "kinesis-mock-orphan-guard");
+        Runtime.getRuntime().addShutdownHook(orphanGuard);
     }
 
     public static KinesisMock start() throws IOException {
@@ -111,6 +115,11 @@ public final class KinesisMock implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(orphanGuard);
+        } catch (IllegalStateException shuttingDown) {
+            // the guard is running already
+        }
         process.destroy();
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
