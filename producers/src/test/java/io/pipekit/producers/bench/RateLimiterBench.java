@@ -30,6 +30,7 @@ public final class RateLimiterBench {
         System.out.printf(Locale.ROOT, "rate limiter, %d s per run, %d cores%n", seconds, Runtime.getRuntime().availableProcessors());
         System.out.printf(Locale.ROOT, "%-10s %10s %10s %8s %9s %9s %9s%n", "target", "requested", "achieved", "ratio",
                 "sec-min", "sec-med", "sec-max");
+        Producer.run(plan(1_000, 2), new Recording()); // JVM warm-up, not measured
         for (double rate : new double[] {100, 1_000, 10_000}) {
             Recording sink = new Recording();
             RunSummary s = Producer.run(plan(rate, seconds), sink);
