@@ -33,6 +33,7 @@ public final class BatchDelivery<R> {
     private final int maxAttempts;
     private final Backoff backoff;
     private final AtomicLong loggedFailures = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean throttleLogged = new java.util.concurrent.atomic.AtomicBoolean();
 
     public BatchDelivery(Target<R> target, RunStats stats, int maxAttempts, Backoff backoff) {
         this.target = target;
@@ -51,7 +52,13 @@ public final class BatchDelivery<R> {
                 switch (outcomes.get(i)) {
                     case Outcome.Delivered d -> stats.sent.increment();
                     case Outcome.Retry r -> {
-                        if (isThrottle(r.code())) stats.throttled.increment();
+                        if (isThrottle(r.code())) {
+                            stats.throttled.increment();
+                            if (!throttleLogged.getAndSet(true)) {
+                                log.warn("{}: throttled ({}); backing off and retrying the affected entries (counted in the summary)",
+                                        target.describe(), r.code());
+                            }
+                        }
                         if (attempt < maxAttempts) {
                             stats.retried.increment();
                             again.add(entry);
