@@ -4,11 +4,9 @@ import io.pipekit.producers.SampleEvent;
 import io.pipekit.producers.Target;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.sns.SnsClient;
-import software.amazon.awssdk.services.sns.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
 import software.amazon.awssdk.services.sns.model.PublishBatchResponse;
@@ -72,17 +70,9 @@ public final class SnsTarget implements Target<PublishBatchRequestEntry> {
         List<PublishBatchRequestEntry> entries = new ArrayList<>(batch.size());
         for (Entry<PublishBatchRequestEntry> e : batch) entries.add(e.request());
         PublishBatchResponse resp = client.publishBatch(b -> b.topicArn(topicArn).publishBatchRequestEntries(entries));
-        Map<String, Outcome> byId = new HashMap<>();
-        resp.successful().forEach(s -> byId.put(s.id(), Outcome.DELIVERED));
-        for (BatchResultErrorEntry f : resp.failed()) {
-            byId.put(f.id(), Boolean.TRUE.equals(f.senderFault())
-                    ? new Outcome.Reject(f.code(), f.message())
-                    : new Outcome.Retry(f.code()));
-        }
-        List<Outcome> out = new ArrayList<>(batch.size());
-        for (PublishBatchRequestEntry e : entries) {
-            out.add(byId.getOrDefault(e.id(), new Outcome.Retry("MissingFromResponse")));
-        }
-        return out;
+        IdMatchedResults results = new IdMatchedResults();
+        resp.successful().forEach(ok -> results.succeeded(ok.id()));
+        resp.failed().forEach(f -> results.failed(f.id(), f.senderFault(), f.code(), f.message()));
+        return results.inOrderOf(entries.stream().map(PublishBatchRequestEntry::id).toList());
     }
 }

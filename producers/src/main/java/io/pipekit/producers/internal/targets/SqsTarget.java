@@ -4,12 +4,10 @@ import io.pipekit.producers.SampleEvent;
 import io.pipekit.producers.Target;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
@@ -97,17 +95,9 @@ public final class SqsTarget implements Target<SendMessageBatchRequestEntry> {
         List<SendMessageBatchRequestEntry> entries = new ArrayList<>(batch.size());
         for (Entry<SendMessageBatchRequestEntry> e : batch) entries.add(e.request());
         SendMessageBatchResponse resp = client.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
-        Map<String, Outcome> byId = new HashMap<>();
-        resp.successful().forEach(s -> byId.put(s.id(), Outcome.DELIVERED));
-        for (BatchResultErrorEntry f : resp.failed()) {
-            byId.put(f.id(), Boolean.TRUE.equals(f.senderFault())
-                    ? new Outcome.Reject(f.code(), f.message())
-                    : new Outcome.Retry(f.code()));
-        }
-        List<Outcome> out = new ArrayList<>(batch.size());
-        for (SendMessageBatchRequestEntry e : entries) {
-            out.add(byId.getOrDefault(e.id(), new Outcome.Retry("MissingFromResponse")));
-        }
-        return out;
+        IdMatchedResults results = new IdMatchedResults();
+        resp.successful().forEach(ok -> results.succeeded(ok.id()));
+        resp.failed().forEach(f -> results.failed(f.id(), f.senderFault(), f.code(), f.message()));
+        return results.inOrderOf(entries.stream().map(SendMessageBatchRequestEntry::id).toList());
     }
 }
