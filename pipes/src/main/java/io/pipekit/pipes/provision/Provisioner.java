@@ -49,7 +49,7 @@ public final class Provisioner {
         List<Change> done = new ArrayList<>();
         if (work.ctx.queueUrl == null) {
             // everything else refers to the worker queue's ARN: create it, then plan against the real one
-            run(work.steps, done);
+            run(work.queueSteps, done);
             work = build(spec, false);
         }
         run(work.steps, done);
@@ -69,7 +69,8 @@ public final class Provisioner {
         return new Plan(done, 0, work.ctx.notes);
     }
 
-    private record Work(Context ctx, List<Step> steps) {
+    /** @param queueSteps the worker queue's own steps, also the head of {@code steps} */
+    private record Work(Context ctx, List<Step> queueSteps, List<Step> steps) {
         Plan plan() {
             return new Plan(steps.stream().map(Step::change).toList(), ctx.unchanged, ctx.notes);
         }
@@ -86,15 +87,14 @@ public final class Provisioner {
     private Work build(SubscriptionSpec spec, boolean destroy) {
         Context ctx = new Context(spec, clients, options);
         QueueReconciler.resolve(ctx);
-        List<Step> steps = new ArrayList<>();
+        List<Step> queueSteps = new ArrayList<>();
         if (!destroy) {
-            QueueReconciler.planWorkerQueue(ctx, steps);
-            if (ctx.queueUrl == null) {
-                return new Work(ctx, steps); // the rest is planned once the queue exists
-            }
+            // when the queue is still to be made, the rest is planned against its future name
+            QueueReconciler.planWorkerQueue(ctx, queueSteps);
         } else if (ctx.queueUrl == null) {
-            return new Work(ctx, steps);
+            return new Work(ctx, List.of(), List.of());
         }
+        List<Step> steps = new ArrayList<>(queueSteps);
         Map<String, String> sources = destroy ? Map.of() : resolveSources(ctx);
         List<Step> dlqCreates = new ArrayList<>(), dlqDeletes = new ArrayList<>();
         List<Step> roleCreates = new ArrayList<>(), roleDeletes = new ArrayList<>();
@@ -125,7 +125,7 @@ public final class Provisioner {
         if (destroy) {
             QueueReconciler.planWorkerQueueDeletion(ctx, steps);
         }
-        return new Work(ctx, steps);
+        return new Work(ctx, queueSteps, steps);
     }
 
     /** Source ARNs, looked up through Kinesis, DynamoDB or SQS when the spec names them. */

@@ -50,6 +50,37 @@ final class QueueReconciler {
         ctx.queueKmsKey = kms == null || kms.isBlank() || kms.equals("alias/aws/sqs") ? null : kms;
     }
 
+    /** Tag listing attributes an SQS endpoint silently dropped (ElasticMQ 1.7 keeps no Policy or MessageRetentionPeriod). */
+    static final String UNSUPPORTED_TAG = "pipekit:unsupported-attributes";
+
+    /**
+     * Writes queue attributes and reads them back. Attributes the endpoint did not keep are recorded in
+     * a tag, so later plans do not report them as drift forever. On AWS every attribute sticks and the
+     * tag never appears.
+     */
+    static void writeAttributes(SqsClient sqs, String url, Map<String, String> attrs) {
+        if (!attrs.isEmpty()) {
+            sqs.setQueueAttributes(b -> b.queueUrl(url).attributesWithStrings(attrs));
+        }
+        recordDropped(sqs, url, attrs);
+    }
+
+    static void recordDropped(SqsClient sqs, String url, Map<String, String> written) {
+        Map<String, String> have = attributes(sqs, url);
+        List<String> dropped = written.entrySet().stream().filter(e -> !e.getValue().isEmpty() && !have.containsKey(e.getKey()))
+                .map(Map.Entry::getKey).sorted().toList();
+        if (!dropped.isEmpty()) {
+            java.util.TreeSet<String> all = new java.util.TreeSet<>(unsupported(sqs, url));
+            all.addAll(dropped);
+            sqs.tagQueue(b -> b.queueUrl(url).tags(Map.of(UNSUPPORTED_TAG, String.join(" ", all))));
+        }
+    }
+
+    static java.util.Set<String> unsupported(SqsClient sqs, String url) {
+        String v = sqs.listQueueTags(b -> b.queueUrl(url)).tags().get(UNSUPPORTED_TAG);
+        return v == null || v.isBlank() ? java.util.Set.of() : java.util.Set.of(v.split(" "));
+    }
+
     static Map<String, String> attributes(SqsClient sqs, String url) {
         return sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.ALL)).attributesAsStrings();
     }
@@ -85,10 +116,12 @@ final class QueueReconciler {
                     dlqAttrs.put("FifoQueue", "true");
                 }
                 String dlqUrl = sqs.createQueue(b -> b.queueName(dlqName).attributesWithStrings(dlqAttrs).tags(ctx.tags(null))).queueUrl();
+                recordDropped(sqs, dlqUrl, dlqAttrs);
                 String dlqArn = attributes(sqs, dlqUrl).get(QueueAttributeName.QUEUE_ARN.toString());
                 attrs.put("RedrivePolicy", "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":" + q.deadLetterTries() + "}");
             }
             ctx.queueUrl = sqs.createQueue(b -> b.queueName(q.name()).attributesWithStrings(attrs).tags(ctx.tags(null))).queueUrl();
+            recordDropped(sqs, ctx.queueUrl, attrs);
             ctx.queueArn = attributes(sqs, ctx.queueUrl).get(QueueAttributeName.QUEUE_ARN.toString());
             ctx.adoptArn(ctx.queueArn);
         }));
@@ -131,14 +164,15 @@ final class QueueReconciler {
             String url = existing.remove(name);
             if (url == null) {
                 creates.add(new Step(new Change(Change.Action.CREATE, "dead-letter-queue", name, List.of()), () ->
-                        sqs.createQueue(b -> b.queueName(name).attributesWithStrings(want).tags(ctx.tags(null)))));
+                        recordDropped(sqs, sqs.createQueue(b -> b.queueName(name).attributesWithStrings(want).tags(ctx.tags(null))).queueUrl(), want)));
                 continue;
             }
             ensureOwned(ctx, url, name);
             Map<String, String> have = attributes(sqs, url);
+            java.util.Set<String> dropped = unsupported(sqs, url);
             List<String> diffs = new ArrayList<>();
             want.forEach((k, v) -> {
-                if (!SdkDiff.sameValue(v, have.get(k))) {
+                if (!dropped.contains(k) && !SdkDiff.sameValue(v, have.get(k))) {
                     diffs.add(k);
                 }
             });
@@ -146,7 +180,7 @@ final class QueueReconciler {
                 ctx.unchanged++;
             } else {
                 creates.add(new Step(new Change(Change.Action.UPDATE, "dead-letter-queue", name, diffs), () ->
-                        sqs.setQueueAttributes(b -> b.queueUrl(url).attributesWithStrings(want))));
+                        writeAttributes(sqs, url, want)));
             }
         }
         for (Map.Entry<String, String> left : existing.entrySet()) {
@@ -176,6 +210,21 @@ final class QueueReconciler {
                         + "(AWS-SEMANTICS §2.4, §6.3). For Copilot, `pipekit render` writes that into overrides/cfn.patches.yml.");
             }
         }
+        SqsClient sqs = ctx.clients.sqs();
+        boolean keepsPolicies = ctx.queueUrl == null || !unsupported(sqs, ctx.queueUrl).contains("Policy");
+        String digest = want.isEmpty() ? null : digest(want);
+        if (!keepsPolicies) {
+            // this endpoint drops queue policies (ElasticMQ): compare against the digest recorded at the last write
+            String recorded = sqs.listQueueTags(b -> b.queueUrl(ctx.queueUrl)).tags().get(policyTag(ctx));
+            if (Objects.equals(recorded, digest)) {
+                if (digest != null) {
+                    ctx.unchanged++;
+                    ctx.notes.add("the SQS endpoint does not keep queue policies; pipekit's statements are tracked by digest only"
+                            + " (fine locally: the local runtime does not enforce them)");
+                }
+                return;
+            }
+        }
         ObjectNode current = ctx.queueUrl == null ? null : currentPolicy(ctx);
         List<JsonNode> ours = new ArrayList<>();
         List<JsonNode> others = new ArrayList<>();
@@ -198,8 +247,8 @@ final class QueueReconciler {
         if (details.isEmpty()) {
             details.add("statements changed");
         }
-        Change.Action action = ours.isEmpty() && current == null ? Change.Action.CREATE
-                : want.isEmpty() ? Change.Action.DELETE : Change.Action.UPDATE;
+        Change.Action action = want.isEmpty() ? Change.Action.DELETE
+                : ours.isEmpty() && current == null ? Change.Action.CREATE : Change.Action.UPDATE;
         out.add(new Step(new Change(action, "queue-policy", ctx.spec.queue().name(), details), () -> {
             // re-read right before writing: the queue has exactly one policy document and others may share it
             ObjectNode doc = currentPolicy(ctx);
@@ -215,7 +264,14 @@ final class QueueReconciler {
             want.forEach(merged::add);
             doc.set("Statement", merged);
             String policy = merged.isEmpty() ? "" : doc.toString();
-            ctx.clients.sqs().setQueueAttributes(b -> b.queueUrl(ctx.queueUrl).attributesWithStrings(Map.of("Policy", policy)));
+            writeAttributes(sqs, ctx.queueUrl, Map.of("Policy", policy));
+            if (unsupported(sqs, ctx.queueUrl).contains("Policy")) {
+                if (digest == null) {
+                    sqs.untagQueue(b -> b.queueUrl(ctx.queueUrl).tagKeys(policyTag(ctx)));
+                } else {
+                    sqs.tagQueue(b -> b.queueUrl(ctx.queueUrl).tags(Map.of(policyTag(ctx), digest)));
+                }
+            }
         }));
     }
 
@@ -256,6 +312,19 @@ final class QueueReconciler {
             }
         } catch (QueueDoesNotExistException absent) {
             // no DLQ was made
+        }
+    }
+
+    private static String policyTag(Context ctx) {
+        return "pipekit:policy:" + ctx.spec.name();
+    }
+
+    private static String digest(List<ObjectNode> statements) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(statements.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
