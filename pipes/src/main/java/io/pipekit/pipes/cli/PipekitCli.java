@@ -24,10 +24,20 @@ public final class PipekitCli implements Runnable {
 
     /** Runs the CLI without exiting the JVM; returns the exit code. */
     public static int execute(String... args) {
-        return new CommandLine(new PipekitCli()).execute(args);
+        CommandLine cli = new CommandLine(new PipekitCli());
+        // one readable line instead of a stack trace: AWS and state errors already say what is wrong
+        cli.setExecutionExceptionHandler((e, cl, parsed) -> {
+            cl.getErr().println("error: " + e.getMessage());
+            return 1;
+        });
+        return cli.execute(args);
     }
 
     public static void main(String[] args) {
+        if (System.getProperty("logback.configurationFile") == null) {
+            // a library jar must not ship logback.xml; the CLI picks its own quiet configuration
+            System.setProperty("logback.configurationFile", "pipekit-cli-logback.xml");
+        }
         System.exit(execute(args));
     }
 }
