@@ -19,9 +19,16 @@ final class AwsOptions {
     }
 
     ProvisionOptions options() {
-        String w = wait.trim();
-        Duration d = w.endsWith("m") ? Duration.ofMinutes(Long.parseLong(w.substring(0, w.length() - 1)))
-                : Duration.ofSeconds(Long.parseLong(w.endsWith("s") ? w.substring(0, w.length() - 1) : w));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(s|m|h)?").matcher(wait.trim());
+        if (!m.matches()) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--wait must look like 90s, 5m or 1h, got '" + wait + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        Duration d = switch (m.group(2) == null ? "s" : m.group(2)) {
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofSeconds(n);
+        };
         return new ProvisionOptions(d, Duration.ofSeconds(1));
     }
 }

@@ -205,6 +205,10 @@ public final class SpecLoader {
         String template = o.string("inputTemplate", false);
         if (template != null && template.length() > 8192) {
             o.fail("inputTemplate", "is " + template.length() + " characters; at most 8192 allowed (AWS-SEMANTICS §1.6)");
+        } else if (template != null && template.trim().matches("<\\$\\.(data|body)>")) {
+            // AWS-SEMANTICS §1.6: a bare <$.data> renders JSON payloads with their quotes stripped
+            o.fail("inputTemplate", "a bare " + template.trim() + " produces broken JSON for JSON payloads; wrap it, e.g. {\"data\": "
+                    + template.trim() + "}");
         }
         String group = fifoField(o, "fifoGroupId", queue, true);
         String dedup = fifoField(o, "deduplicationId", queue, false);
@@ -543,6 +547,10 @@ public final class SpecLoader {
             Duration d = DurationText.parse(text);
             if (d == null) {
                 fail(key, "must be a duration like 30s, 5m, 2h (or whole seconds), got '" + text + "'");
+                return null;
+            }
+            if (d.toMillis() % 1000 != 0) {
+                fail(key, "must be whole seconds (the API takes seconds), got '" + text + "'");
                 return null;
             }
             if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {

@@ -163,6 +163,22 @@ class SpecLoaderTest {
     }
 
     @Test
+    void bareDataTemplateAndFractionalSecondsAreRejected() {
+        List<SpecProblem> p = problems(HEAD + """
+                  kinesis:
+                    - name: orders
+                      stream: orders
+                      startingPosition: LATEST
+                      window: 1500ms
+                      inputTemplate: '<$.data>'
+                """);
+
+        assertThat(p).extracting(SpecProblem::message).containsExactly(
+                "must be whole seconds (the API takes seconds), got '1500ms'",
+                "a bare <$.data> produces broken JSON for JSON payloads; wrap it, e.g. {\"data\": <$.data>}");
+    }
+
+    @Test
     void invalidYamlReportsItsLine() {
         List<SpecProblem> p = problems("version: 1\nname: [unclosed\n");
 
