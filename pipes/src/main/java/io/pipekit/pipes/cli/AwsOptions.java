@@ -14,8 +14,11 @@ final class AwsOptions {
     @Option(names = "--wait", defaultValue = "5m", description = "how long to wait for each pipe state, e.g. 90s, 5m (default: ${DEFAULT-VALUE})")
     String wait;
 
+    @Option(names = "--endpoint-url", description = "send every AWS call to this endpoint (like the AWS CLI option); otherwise AWS_ENDPOINT_URL[_<SERVICE>] or AWS")
+    java.net.URI endpoint;
+
     AwsClients clients() {
-        return AwsClients.fromEnvironment(!noIam);
+        return AwsClients.fromEnvironment(!noIam, endpoint);
     }
 
     ProvisionOptions options() {
@@ -29,6 +32,6 @@ final class AwsOptions {
             case "h" -> Duration.ofHours(n);
             default -> Duration.ofSeconds(n);
         };
-        return new ProvisionOptions(d, Duration.ofSeconds(1));
+        return new ProvisionOptions(d, Duration.ofMillis(250));
     }
 }

@@ -28,9 +28,26 @@ public record AwsClients(
 
     /** Clients configured entirely by the standard AWS environment and config files. */
     public static AwsClients fromEnvironment(boolean withIam) {
-        return new AwsClients(PipesClient.create(), EventBridgeClient.create(), SqsClient.create(),
-                withIam ? IamClient.builder().region(software.amazon.awssdk.regions.Region.AWS_GLOBAL).build() : null,
-                KinesisClient.create(), DynamoDbClient.create(), SnsClient.create());
+        return fromEnvironment(withIam, null);
+    }
+
+    /**
+     * Like {@link #fromEnvironment(boolean)}, with one endpoint for every service when
+     * {@code endpoint} is not null (like the AWS CLI's {@code --endpoint-url}).
+     */
+    public static AwsClients fromEnvironment(boolean withIam, java.net.URI endpoint) {
+        return new AwsClients(
+                with(PipesClient.builder(), endpoint).build(),
+                with(EventBridgeClient.builder(), endpoint).build(),
+                with(SqsClient.builder(), endpoint).build(),
+                withIam ? with(IamClient.builder().region(software.amazon.awssdk.regions.Region.AWS_GLOBAL), endpoint).build() : null,
+                with(KinesisClient.builder(), endpoint).build(),
+                with(DynamoDbClient.builder(), endpoint).build(),
+                with(SnsClient.builder(), endpoint).build());
+    }
+
+    private static <B extends software.amazon.awssdk.core.client.builder.SdkClientBuilder<B, ?>> B with(B builder, java.net.URI endpoint) {
+        return endpoint == null ? builder : builder.endpointOverride(endpoint);
     }
 
     @Override
