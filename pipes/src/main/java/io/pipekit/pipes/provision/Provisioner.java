@@ -107,7 +107,7 @@ public final class Provisioner {
         PipeReconciler.plan(ctx, sources, destroy, pipeCreates, pipeDeletes);
         TopicReconciler.plan(ctx, destroy, topicCreates, topicDeletes);
         RuleReconciler.plan(ctx, destroy, ruleCreates, ruleDeletes);
-        QueueReconciler.planQueuePolicy(ctx, destroy, policy);
+        QueuePolicyReconciler.plan(ctx, destroy, policy);
 
         // creates: what a resource needs exists before it (DLQ and role before pipe; queue policy before
         // the rules and topics that deliver through it). Deletes: the reverse.

@@ -54,7 +54,7 @@ final class TopicReconciler {
                                 .attributeName(k).attributeValue(v)))));
             }
         }
-        for (String topicArn : QueueReconciler.topicsInPolicy(ctx).values()) {
+        for (String topicArn : QueuePolicyReconciler.topicsInPolicy(ctx).values()) {
             if (wanted.contains(topicArn) || topicArn.isEmpty()) {
                 continue;
             }

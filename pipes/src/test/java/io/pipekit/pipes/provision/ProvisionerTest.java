@@ -32,7 +32,6 @@ import software.amazon.awssdk.services.pipes.model.NotFoundException;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.Subscription;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * plan / apply / destroy through the real SDK clients against real protocol servers: ElasticMQ for
