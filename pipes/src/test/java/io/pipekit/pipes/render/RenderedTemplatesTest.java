@@ -86,6 +86,62 @@ class RenderedTemplatesTest {
     }
 
     @Test
+    void fifoQueueCustomBusAndLiteralArnsAlsoRenderSchemaValid() throws IOException {
+        SubscriptionSpec fifo = SpecLoader.parse("""
+                version: 1
+                name: fifo
+                queue: {name: orders.fifo, fifo: true, contentBasedDeduplication: true, create: true, deadLetterTries: 3}
+                subscriptions:
+                  kinesis:
+                    - name: replay
+                      streamArn: arn:aws:kinesis:eu-west-1:123456789012:stream/orders
+                      startingPosition: AT_TIMESTAMP
+                      startingPositionTimestamp: 2026-01-31T12:00:00Z
+                      parallelization: 2
+                      fifoGroupId: $.partitionKey
+                      deduplicationId: $.eventID
+                  sqs:
+                    - name: jobs
+                      queueArn: arn:aws:sqs:eu-west-1:123456789012:jobs
+                      fifoGroupId: jobs
+                  rules:
+                    - name: shipped
+                      bus: logistics
+                      pattern: {source: [warehouse]}
+                      inputPath: $.detail
+                      fifoGroupId: shipments
+                """, "fifo.yml");
+        Map<String, JsonSchema> schemas = schemas();
+        List<String> errors = new ArrayList<>();
+        JsonNode standalone = YAML.readTree(CloudFormationRenderer.standalone(fifo));
+        Map<String, JsonNode> templates = new HashMap<>(Map.of("standalone", standalone));
+        for (Map.Entry<String, String> f : CloudFormationRenderer.copilot(fifo, "w").entrySet()) {
+            if (!f.getKey().endsWith("parameters.yml") && !f.getKey().contains("overrides")) {
+                templates.put(f.getKey(), YAML.readTree(f.getValue()));
+            }
+        }
+        for (Map.Entry<String, JsonNode> t : templates.entrySet()) {
+            Intrinsics in = new Intrinsics(t.getValue(), t.getKey().equals("standalone") ? Map.of("Prefix", "pipekit-fifo") : COPILOT_PARAMS);
+            t.getValue().path("Resources").fields().forEachRemaining(r -> {
+                JsonSchema schema = schemas.get(r.getValue().path("Type").asText());
+                if (schema != null) {
+                    schema.validate(in.resolve(r.getValue().path("Properties"))).forEach(m -> errors.add(t.getKey() + " " + r.getKey() + ": " + m.getMessage()));
+                }
+            });
+        }
+        assertThat(errors).isEmpty();
+        JsonNode replay = standalone.path("Resources").path("ReplayPipe").path("Properties");
+        assertThat(replay.path("SourceParameters").path("KinesisStreamParameters").path("StartingPositionTimestamp").asText()).isEqualTo("2026-01-31T12:00:00Z");
+        assertThat(replay.path("TargetParameters").path("SqsQueueParameters").path("MessageGroupId").asText()).isEqualTo("$.partitionKey");
+        assertThat(standalone.path("Resources").path("ShippedRule").path("Properties").path("Targets").get(0).path("SqsParameters").path("MessageGroupId").asText())
+                .isEqualTo("shipments");
+        assertThat(standalone.path("Resources").path("WorkerQueue").path("Properties").path("FifoQueue").asBoolean()).isTrue();
+        assertThat(standalone.path("Resources").path("WorkerDLQ").path("Properties").path("FifoQueue").asBoolean()).isTrue();
+        assertThat(standalone.path("Resources").path("WorkerQueuePolicy").path("Properties").path("PolicyDocument").path("Statement").get(0)
+                .path("Condition").path("ArnEquals").path("aws:SourceArn").path("Fn::Sub").asText()).endsWith(":rule/logistics/${Prefix}-shipped");
+    }
+
+    @Test
     void schemaCheckRejectsABatchTheSchemaForbids() throws IOException {
         // proves the schemas bite: a BatchSize above the API maximum and an unknown property
         JsonNode pipe = YAML.readTree(CloudFormationRenderer.standalone(SAMPLE)).path("Resources").path("OrdersPipe").path("Properties").deepCopy();
