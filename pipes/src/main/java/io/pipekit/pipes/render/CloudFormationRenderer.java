@@ -82,7 +82,8 @@ public final class CloudFormationRenderer {
                     + "# AWS-SEMANTICS §6.3: Copilot's queue policy only admits its own SNS topics and its key only\n"
                     + "# its own services. Rules and outside topics need these statements APPENDED to the existing\n"
                     + "# QueuePolicy and EventsKMSKey - never a second AWS::SQS::QueuePolicy (last writer wins).\n"
-                    + Cfn.yaml(ops));
+                    // a top-level sequence at column 0, as in Copilot's own examples
+                    + Cfn.yaml(ops).replaceAll("(?m)^  ", ""));
         }
         return files;
     }
