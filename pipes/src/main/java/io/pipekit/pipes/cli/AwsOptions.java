@@ -22,16 +22,10 @@ final class AwsOptions {
     }
 
     ProvisionOptions options() {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(s|m|h)?").matcher(wait.trim());
-        if (!m.matches()) {
+        Duration d = io.pipekit.pipes.spec.DurationText.parse(wait);
+        if (d == null) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--wait must look like 90s, 5m or 1h, got '" + wait + "'");
         }
-        long n = Long.parseLong(m.group(1));
-        Duration d = switch (m.group(2) == null ? "s" : m.group(2)) {
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofSeconds(n);
-        };
         return new ProvisionOptions(d, Duration.ofMillis(250));
     }
 }

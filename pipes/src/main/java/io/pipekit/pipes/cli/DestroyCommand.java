@@ -3,23 +3,19 @@ package io.pipekit.pipes.cli;
 import io.pipekit.pipes.provision.AwsClients;
 import io.pipekit.pipes.provision.Plan;
 import io.pipekit.pipes.provision.Provisioner;
-import io.pipekit.pipes.spec.SpecException;
-import io.pipekit.pipes.spec.SpecLoader;
 import io.pipekit.pipes.spec.SubscriptionSpec;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "destroy", mixinStandardHelpOptions = true,
         description = {"Delete everything apply made for this spec (found by the pipekit-<name>- prefix, pipekit:spec tags,",
                 "the /pipekit/<name>/ IAM path and Pipekit<Name> queue-policy Sids). Other statements and resources are left alone."})
 final class DestroyCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "SPEC", description = "the subscriptions.yml file")
-    Path file;
+    @Mixin
+    SpecFile specFile;
 
     @Mixin
     AwsOptions aws;
@@ -29,11 +25,8 @@ final class DestroyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SubscriptionSpec spec;
-        try {
-            spec = SpecLoader.load(file);
-        } catch (SpecException e) {
-            e.problems().forEach(p -> cmd.commandLine().getErr().println(p));
+        SubscriptionSpec spec = specFile.load(cmd.commandLine().getErr());
+        if (spec == null) {
             return 1;
         }
         try (AwsClients clients = aws.clients()) {

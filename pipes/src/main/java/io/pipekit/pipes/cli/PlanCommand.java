@@ -3,24 +3,20 @@ package io.pipekit.pipes.cli;
 import io.pipekit.pipes.provision.AwsClients;
 import io.pipekit.pipes.provision.Plan;
 import io.pipekit.pipes.provision.Provisioner;
-import io.pipekit.pipes.spec.SpecException;
-import io.pipekit.pipes.spec.SpecLoader;
 import io.pipekit.pipes.spec.SubscriptionSpec;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = {"Show what apply would create, change or delete (reads only).",
                 "Exit 0 when nothing would change, 2 when changes are pending, 1 on errors."})
 final class PlanCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "SPEC", description = "the subscriptions.yml file")
-    Path file;
+    @Mixin
+    SpecFile specFile;
 
     @Option(names = "--destroy", description = "plan a destroy instead")
     boolean destroy;
@@ -33,11 +29,8 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SubscriptionSpec spec;
-        try {
-            spec = SpecLoader.load(file);
-        } catch (SpecException e) {
-            e.problems().forEach(p -> cmd.commandLine().getErr().println(p));
+        SubscriptionSpec spec = specFile.load(cmd.commandLine().getErr());
+        if (spec == null) {
             return 1;
         }
         try (AwsClients clients = aws.clients()) {

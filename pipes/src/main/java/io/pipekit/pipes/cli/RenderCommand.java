@@ -1,24 +1,22 @@
 package io.pipekit.pipes.cli;
 
 import io.pipekit.pipes.render.CloudFormationRenderer;
-import io.pipekit.pipes.spec.SpecException;
-import io.pipekit.pipes.spec.SpecLoader;
 import io.pipekit.pipes.spec.SubscriptionSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "render", mixinStandardHelpOptions = true,
         description = {"Render the spec to CloudFormation: Copilot addons + overrides/cfn.patches.yml under --copilot-dir/<worker>/,",
                 "and a standalone template (--standalone) for deploying without the Copilot CLI."})
 final class RenderCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "SPEC", description = "the subscriptions.yml file")
-    Path file;
+    @Mixin
+    SpecFile specFile;
 
     @Option(names = "--worker", defaultValue = "ingest-worker", description = "Copilot service name (default: ${DEFAULT-VALUE})")
     String worker;
@@ -34,11 +32,8 @@ final class RenderCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        SubscriptionSpec spec;
-        try {
-            spec = SpecLoader.load(file);
-        } catch (SpecException e) {
-            e.problems().forEach(p -> cmd.commandLine().getErr().println(p));
+        SubscriptionSpec spec = specFile.load(cmd.commandLine().getErr());
+        if (spec == null) {
             return 1;
         }
         for (Path p : CloudFormationRenderer.write(spec, worker, copilotDir, standalone)) {

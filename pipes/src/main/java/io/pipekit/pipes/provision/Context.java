@@ -70,7 +70,7 @@ final class Context {
     }
 
     String sidPrefix() {
-        return "Pipekit" + camel(spec.name());
+        return "Pipekit" + spec.logicalId();
     }
 
     Map<String, String> tags(String subscription) {
@@ -79,16 +79,6 @@ final class Context {
 
     boolean owned(Map<String, String> tags) {
         return tags != null && spec.name().equals(tags.get(TAG_SPEC));
-    }
-
-    static String camel(String name) {
-        StringBuilder sb = new StringBuilder();
-        for (String part : name.split("[^A-Za-z0-9]+")) {
-            if (!part.isEmpty()) {
-                sb.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
-            }
-        }
-        return sb.toString();
     }
 
     /** Sets region/account/partition from an ARN such as the worker queue's. */

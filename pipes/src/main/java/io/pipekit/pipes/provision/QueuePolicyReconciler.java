@@ -29,10 +29,10 @@ final class QueuePolicyReconciler {
         List<ObjectNode> want = new ArrayList<>();
         if (!destroy) {
             for (RuleSubscription r : ctx.spec.rules()) {
-                want.add(eventsStatement(ruleSid(ctx, r.name()), ctx.queueArn, ctx.ruleArn(r)));
+                want.add(eventsStatement(ruleSid(ctx, r), ctx.queueArn, ctx.ruleArn(r)));
             }
             for (TopicSubscription t : ctx.spec.topics()) {
-                want.add(snsStatement(topicSid(ctx, t.name()), ctx.queueArn, t.topicArn()));
+                want.add(snsStatement(topicSid(ctx, t), ctx.queueArn, t.topicArn()));
             }
             if (!ctx.spec.rules().isEmpty() && ctx.queueKmsKey != null) {
                 ctx.notes.add("the worker queue is encrypted with KMS key " + ctx.queueKmsKey + ": its key policy must allow "
@@ -134,12 +134,12 @@ final class QueuePolicyReconciler {
         }
     }
 
-    static String ruleSid(Context ctx, String name) {
-        return ctx.sidPrefix() + "Rule" + Context.camel(name);
+    static String ruleSid(Context ctx, RuleSubscription r) {
+        return ctx.sidPrefix() + "Rule" + r.logicalId();
     }
 
-    static String topicSid(Context ctx, String name) {
-        return ctx.sidPrefix() + "Topic" + Context.camel(name);
+    static String topicSid(Context ctx, TopicSubscription t) {
+        return ctx.sidPrefix() + "Topic" + t.logicalId();
     }
 
     /** AWS-SEMANTICS §2.4: the statement EventBridge needs, pinned to one rule ARN. */

@@ -88,17 +88,6 @@ final class Cfn {
         return d;
     }
 
-    /** {@code legacy-jobs} → {@code LegacyJobs}: a CloudFormation logical ID part. */
-    static String logicalId(String name) {
-        StringBuilder sb = new StringBuilder();
-        for (String part : name.split("[^A-Za-z0-9]+")) {
-            if (!part.isEmpty()) {
-                sb.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
-            }
-        }
-        return sb.toString();
-    }
-
     static String yaml(JsonNode node) {
         try {
             // policy and template versions look like dates; quote them so no YAML 1.1 reader turns them into one

@@ -154,10 +154,10 @@ public final class CloudFormationRenderer {
     private static List<JsonNode> queuePolicyStatements(SubscriptionSpec spec, Wiring w) {
         List<JsonNode> out = new ArrayList<>();
         for (RuleSubscription r : spec.rules()) {
-            out.add(Resources.eventsSendStatement("PipekitRule" + Cfn.logicalId(r.name()), w.queueArn(), w.ruleArn(r)));
+            out.add(Resources.eventsSendStatement("PipekitRule" + r.logicalId(), w.queueArn(), w.ruleArn(r)));
         }
         for (TopicSubscription s : spec.topics()) {
-            out.add(Resources.snsSendStatement("PipekitTopic" + Cfn.logicalId(s.name()), w.queueArn(), s.topicArn()));
+            out.add(Resources.snsSendStatement("PipekitTopic" + s.logicalId(), w.queueArn(), s.topicArn()));
         }
         return out;
     }

@@ -2,7 +2,6 @@ package io.pipekit.pipes.render;
 
 import static io.pipekit.pipes.render.Cfn.arr;
 import static io.pipekit.pipes.render.Cfn.getAtt;
-import static io.pipekit.pipes.render.Cfn.logicalId;
 import static io.pipekit.pipes.render.Cfn.obj;
 import static io.pipekit.pipes.render.Cfn.policyDocument;
 import static io.pipekit.pipes.render.Cfn.resource;
@@ -34,7 +33,7 @@ final class Resources {
     // ---- pipes (§7.1, §7.2) ------------------------------------------------------------------
 
     static void pipe(ObjectNode resources, PipeSubscription p, Wiring w) {
-        String id = logicalId(p.name());
+        String id = p.logicalId();
         JsonNode sourceArn = sourceArn(p.source());
         if (p.deadLetterQueue()) {
             resources.set(id + "PipeDLQ", resource("AWS::SQS::Queue", obj()
@@ -172,7 +171,7 @@ final class Resources {
     // ---- rules (§7.3) ------------------------------------------------------------------------
 
     static void rule(ObjectNode resources, RuleSubscription r, Wiring w) {
-        String id = logicalId(r.name());
+        String id = r.logicalId();
         ObjectNode target = obj().put("Id", "worker-queue");
         target.set("Arn", w.queueArn());
         if (r.inputPath() != null) {
@@ -260,7 +259,7 @@ final class Resources {
                 props.put("FilterPolicyScope", t.filterPolicyScope());
             }
         }
-        resources.set(logicalId(t.name()) + "Subscription", resource("AWS::SNS::Subscription", props));
+        resources.set(t.logicalId() + "Subscription", resource("AWS::SNS::Subscription", props));
     }
 
     /** The worker's extra task-role policy (AWS-SEMANTICS §6.3 consequence 1, §5.2). */

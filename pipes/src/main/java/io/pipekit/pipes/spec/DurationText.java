@@ -5,14 +5,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Durations as written in Copilot manifests: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 4h}, {@code 14d}, or bare seconds. */
-final class DurationText {
+public final class DurationText {
 
     private static final Pattern FORM = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
 
     private DurationText() {}
 
     /** The duration, or null when the text is not one of the accepted forms. */
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
         Matcher m = FORM.matcher(text.trim());
         if (!m.matches()) {
             return null;

@@ -5,4 +5,9 @@ public sealed interface Subscription permits PipeSubscription, RuleSubscription,
 
     /** Unique within the spec; part of every resource name made for this subscription. */
     String name();
+
+    /** {@code legacy-jobs} → {@code LegacyJobs}: for CloudFormation logical IDs and policy Sids. */
+    default String logicalId() {
+        return SubscriptionSpec.camel(name());
+    }
 }

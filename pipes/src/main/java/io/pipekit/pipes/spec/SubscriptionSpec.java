@@ -30,6 +30,21 @@ public record SubscriptionSpec(String name, String source, WorkerQueue queue, Li
         return subscriptions.stream().filter(TopicSubscription.class::isInstance).map(TopicSubscription.class::cast).toList();
     }
 
+    /** {@code demo-app} → {@code DemoApp}: for policy Sids. */
+    public String logicalId() {
+        return camel(name);
+    }
+
+    static String camel(String name) {
+        StringBuilder sb = new StringBuilder();
+        for (String part : name.split("[^A-Za-z0-9]+")) {
+            if (!part.isEmpty()) {
+                sb.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+            }
+        }
+        return sb.toString();
+    }
+
     /** The prefix of every resource name pipekit creates for this spec, e.g. {@code pipekit-demo-}. */
     public String resourcePrefix() {
         return "pipekit-" + name + "-";
