@@ -31,7 +31,7 @@ final class ApplyCommand implements Callable<Integer> {
         }
         try (AwsClients clients = aws.clients()) {
             Plan done = new Provisioner(clients, aws.options()).apply(spec);
-            cmd.commandLine().getOut().println(done.describe().replace("Plan:", "Applied:"));
+            cmd.commandLine().getOut().println(done.describe("Applied"));
             return 0;
         }
     }

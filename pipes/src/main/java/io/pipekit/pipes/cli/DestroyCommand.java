@@ -31,7 +31,7 @@ final class DestroyCommand implements Callable<Integer> {
         }
         try (AwsClients clients = aws.clients()) {
             Plan done = new Provisioner(clients, aws.options()).destroy(spec);
-            cmd.commandLine().getOut().println(done.describe().replace("Plan:", "Destroyed:"));
+            cmd.commandLine().getOut().println(done.describe("Destroyed"));
             return 0;
         }
     }

@@ -23,13 +23,18 @@ public record Plan(List<Change> changes, int unchanged, List<String> notes) {
         return changes.stream().filter(c -> c.action() == action).count();
     }
 
-    /** Human-readable, one change per line, then a summary. */
+    /** Human-readable, one change per line, then a summary starting "Plan:". */
     public String describe() {
+        return describe("Plan");
+    }
+
+    /** Like {@link #describe()}, the summary starting with {@code heading}, e.g. "Applied". */
+    public String describe(String heading) {
         StringBuilder sb = new StringBuilder();
         changes.forEach(c -> sb.append(c).append('\n'));
         notes.forEach(n -> sb.append("note: ").append(n).append('\n'));
         sb.append(hasChanges()
-                ? String.format("Plan: %d to create, %d to update, %d to replace, %d to delete, %d unchanged.",
+                ? String.format(heading + ": %d to create, %d to update, %d to replace, %d to delete, %d unchanged.",
                         count(Change.Action.CREATE), count(Change.Action.UPDATE), count(Change.Action.REPLACE),
                         count(Change.Action.DELETE), unchanged)
                 : "No changes: " + unchanged + " resources match the spec.");
