@@ -208,6 +208,14 @@ public final class PipesRuntime implements AutoCloseable {
             if (!request.has("Target")) {
                 request.put("Target", pipe.definition.target());
             }
+            // UpdatePipe's stream parameters have no StartingPosition: it is immutable and carries over
+            String member = pipe.settings.kind().parametersMember;
+            com.fasterxml.jackson.databind.JsonNode old = pipe.definition.sourceParameters().path(member);
+            for (String immutable : List.of("StartingPosition", "StartingPositionTimestamp")) {
+                if (old.has(immutable) && !request.path("SourceParameters").path(member).has(immutable)) {
+                    request.withObject("/SourceParameters").withObject("/" + member).set(immutable, old.get(immutable));
+                }
+            }
             PipeDefinition merged = new PipeDefinition(definition.name(), request);
             if (!Objects.equals(merged.source(), pipe.definition.source())) {
                 throw PipesApiException.validation("Source cannot be updated. To change the source, delete the pipe and create a new one.");
