@@ -57,9 +57,37 @@ final class PipeRunner {
         this.backoff = new Backoff(options.initialBackoff(), options.maxBackoff());
     }
 
+    /**
+     * Starts polling. For streams, the shards and their first iterators are resolved before this
+     * returns, so a record put once the pipe reports {@code RUNNING} is seen even from {@code LATEST};
+     * a failure here (stream gone, emulator down) fails the state transition instead.
+     */
     void start() {
         running = true;
+        if (source != null) {
+            discover(true);
+        }
         supervisor = Thread.ofVirtual().name("pipe-" + settings.pipeName()).start(this::supervise);
+    }
+
+    /** Starts pollers for shards not yet polled whose parent is done (or unknown). */
+    private void discover(boolean resolveIteratorsNow) {
+        List<StreamSource.Shard> shards = source.shards();
+        Set<String> known = new java.util.HashSet<>();
+        shards.forEach(s -> known.add(s.id()));
+        for (StreamSource.Shard shard : shards) {
+            boolean parentPending = shard.parentId() != null && known.contains(shard.parentId()) && !finishedShards.contains(shard.parentId());
+            if (shard.parentId() != null && known.contains(shard.parentId())) {
+                childShards.add(shard.id());
+            }
+            if (!parentPending && !shardThreads.containsKey(shard.id()) && !finishedShards.contains(shard.id())) {
+                ShardPoller poller = new ShardPoller(this, source, shard.id());
+                if (resolveIteratorsNow) {
+                    poller.resolveFirstIterator();
+                }
+                shardThreads.put(shard.id(), Thread.ofVirtual().name("pipe-" + settings.pipeName() + "-" + shard.id()).start(poller));
+            }
+        }
     }
 
     private void supervise() {
@@ -71,21 +99,11 @@ final class PipeRunner {
         int failures = 0;
         while (running) {
             try {
-                List<StreamSource.Shard> shards = source.shards();
-                Set<String> known = new java.util.HashSet<>();
-                shards.forEach(s -> known.add(s.id()));
-                for (StreamSource.Shard shard : shards) {
-                    boolean parentPending = shard.parentId() != null && known.contains(shard.parentId()) && !finishedShards.contains(shard.parentId());
-                    if (shard.parentId() != null && known.contains(shard.parentId())) {
-                        childShards.add(shard.id());
-                    }
-                    if (!parentPending && !shardThreads.containsKey(shard.id()) && !finishedShards.contains(shard.id())) {
-                        shardThreads.put(shard.id(), Thread.ofVirtual().name("pipe-" + settings.pipeName() + "-" + shard.id())
-                                .start(new ShardPoller(this, source, shard.id())));
-                    }
+                if (!pause(options.shardDiscoveryInterval())) {
+                    return;
                 }
+                discover(false);
                 failures = 0;
-                pause(options.shardDiscoveryInterval());
             } catch (StreamSource.SourceGoneException e) {
                 sourceGone(e.getMessage());
                 return;

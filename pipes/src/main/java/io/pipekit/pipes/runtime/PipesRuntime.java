@@ -300,8 +300,16 @@ public final class PipesRuntime implements AutoCloseable {
             }
             if ("RUNNING".equals(desired)) {
                 PipeRunner runner = new PipeRunner(settings, source, sqs, options, pipe.checkpoints, pipe.metrics, reason -> autoStop(pipe, reason));
+                try {
+                    runner.start();
+                } catch (RuntimeException e) {
+                    runner.stop(Duration.ZERO);
+                    LOG.warn("pipe {} failed to start: {}", settings.pipeName(), e.toString());
+                    pipe.currentState = failureState;
+                    pipe.stateReason = truncate(e.getMessage());
+                    return;
+                }
                 pipe.runner = runner;
-                runner.start();
                 pipe.currentState = PipeState.RUNNING;
             } else {
                 pipe.currentState = PipeState.STOPPED;

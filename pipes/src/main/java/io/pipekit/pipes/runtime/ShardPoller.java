@@ -24,6 +24,7 @@ final class ShardPoller implements Runnable {
     private final StreamSource source;
     private final String shardId;
     private final PipeSettings settings;
+    private String firstIterator;
 
     ShardPoller(PipeRunner runner, StreamSource source, String shardId) {
         this.runner = runner;
@@ -57,9 +58,15 @@ final class ShardPoller implements Runnable {
         }
     }
 
+    /** Resolves the starting iterator now, on the caller's thread (see {@link PipeRunner#start()}). */
+    void resolveFirstIterator() {
+        firstIterator = newIterator();
+    }
+
     /** Returns true when the shard is closed and fully delivered; false when stopped. */
     private boolean poll() {
-        String iterator = newIterator();
+        String iterator = firstIterator != null ? firstIterator : newIterator();
+        firstIterator = null;
         Deque<PolledRecord> pending = new ArrayDeque<>();
         while (runner.isRunning()) {
             Instant windowEnd = Instant.now().plus(settings.batchingWindow());

@@ -292,6 +292,19 @@ class KinesisPipeTest {
     }
 
     @Test
+    void aDeletedStreamStopsThePipeWithTheAwsStateReason() {
+        String stream = createStream("orders-vanishing");
+        cloud.sqs().createQueue("worker-vanishing", Map.of());
+        run(PipeDefinition.builder("vanishing").source(streamArn(stream)).target(EmbeddedSqs.queueArn("worker-vanishing"))
+                .sourceParameters("KinesisStreamParameters", "{\"StartingPosition\":\"LATEST\"}").build());
+        kinesis.deleteStream(b -> b.streamName(stream));
+        await().until(() -> runtime.describe("vanishing").currentState() == PipeState.STOPPED);
+        assertThat(runtime.describe("vanishing").stateReason())
+                .isEqualTo("Stream not found. To resume processing please delete the pipe and create a new one.");
+        assertThat(runtime.describe("vanishing").desiredState()).isEqualTo("RUNNING");
+    }
+
+    @Test
     void rejectsWhatCreatePipeRejects() {
         String target = EmbeddedSqs.queueArn("any");
         assertThatThrownBy(() -> runtime.create(PipeDefinition.builder("big").source(streamArn("s")).target(target)
