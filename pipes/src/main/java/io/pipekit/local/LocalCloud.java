@@ -85,6 +85,21 @@ public final class LocalCloud implements AutoCloseable {
         return builder().withAll().start();
     }
 
+    /**
+     * Runs the whole stack until the process is stopped and prints the {@code export} lines for
+     * other processes (a worker, the AWS CLI). Arguments: {@code kinesalite} switches the backend.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        Builder builder = builder().withAll();
+        if (args.length > 0) {
+            builder.withKinesis(KinesisBackend.parse(args[0]));
+        }
+        LocalCloud cloud = builder.start();
+        System.out.println("# LocalCloud up in " + cloud.startupTime().toMillis() + " ms; Ctrl-C stops it");
+        cloud.environment().forEach((name, value) -> System.out.println("export " + name + "=" + value));
+        Thread.currentThread().join();
+    }
+
     /** The services this instance runs. */
     public Set<LocalService> services() {
         return endpoints.isEmpty() ? EnumSet.noneOf(LocalService.class) : EnumSet.copyOf(endpoints.keySet());

@@ -135,6 +135,27 @@ class EventBusTest {
         assertThat(message.attributes()).containsEntry(MessageSystemAttributeName.MESSAGE_GROUP_ID, "orders");
     }
 
+    @Test
+    void failedDeliveriesAreRetriedThenSentToTheTargetDlq() {
+        String dlq = cloud.sqs().createQueue("eb-dlq", Map.of());
+        events.putRule(b -> b.name("doomed").eventPattern("{\"source\":[\"doomed-shop\"]}"));
+        events.putTargets(b -> b.rule("doomed").targets(t -> t.id("gone").arn(EmbeddedSqs.queueArn("eb-no-such-queue"))
+                .retryPolicy(r -> r.maximumRetryAttempts(1).maximumEventAgeInSeconds(60))
+                .deadLetterConfig(d -> d.arn(EmbeddedSqs.queueArn("eb-dlq")))));
+        events.putEvents(b -> b.entries(PutEventsRequestEntry.builder().source("doomed-shop").detailType("T").detail("{\"n\":7}").build()));
+
+        List<Message> received = new ArrayList<>();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+            received.addAll(sqs.receiveMessage(b -> b.queueUrl(dlq).waitTimeSeconds(1).messageAttributeNames("All")).messages());
+            return !received.isEmpty();
+        });
+        Message dead = received.getFirst();
+        assertThat(dead.body()).contains("\"source\":\"doomed-shop\"").contains("\"detail\":{\"n\":7}");
+        assertThat(dead.messageAttributes().get("RULE_ARN").stringValue()).isEqualTo("arn:aws:events:us-east-1:000000000000:rule/doomed");
+        assertThat(dead.messageAttributes().get("TARGET_ARN").stringValue()).isEqualTo(EmbeddedSqs.queueArn("eb-no-such-queue"));
+        assertThat(dead.messageAttributes()).containsKeys("ERROR_CODE", "ERROR_MESSAGE");
+    }
+
     private static PutEventsRequestEntry entry(String bus, String detail) {
         return PutEventsRequestEntry.builder().eventBusName(bus).source("shop").detailType("OrderPlaced").detail(detail).build();
     }

@@ -92,6 +92,34 @@ class DynamoDbAndSqsSourceTest {
     }
 
     @Test
+    void dynamoDbFailuresProduceTheDdbStreamBatchInfoDlqRecord() throws Exception {
+        String streamArn = ddb.createTable(b -> b.tableName("payments")
+                .attributeDefinitions(a -> a.attributeName("Id").attributeType(ScalarAttributeType.S))
+                .keySchema(k -> k.attributeName("Id").keyType(KeyType.HASH))
+                .billingMode("PAY_PER_REQUEST")
+                .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_IMAGE)))
+                .tableDescription().latestStreamArn();
+        String target = cloud.sqs().createQueue("ddb-doomed", Map.of());
+        String dlq = cloud.sqs().createQueue("ddb-dlq", Map.of());
+        PipesRuntime pipes = cloud.pipes();
+        pipes.create(PipeDefinition.builder("payments").source(streamArn).target(EmbeddedSqs.queueArn("ddb-doomed"))
+                .sourceParameters("DynamoDBStreamParameters", "{\"StartingPosition\":\"LATEST\",\"BatchSize\":10,\"MaximumRetryAttempts\":0,"
+                        + "\"DeadLetterConfig\":{\"Arn\":\"" + EmbeddedSqs.queueArn("ddb-dlq") + "\"}}").build());
+        await().until(() -> pipes.describe("payments").currentState() == PipeState.RUNNING);
+        sqs.deleteQueue(b -> b.queueUrl(target));
+        ddb.putItem(b -> b.tableName("payments").item(Map.of("Id", AttributeValue.fromS("p-1"))));
+
+        JsonNode record = JSON.readTree(Received.await(sqs, dlq, 1).getFirst().body());
+        assertThat(record.get("requestContext").get("condition").asText()).isEqualTo("RetryAttemptsExhausted");
+        assertThat(record.get("requestContext").get("approximateInvokeCount").asInt()).isEqualTo(1);
+        JsonNode info = record.get("DDBStreamBatchInfo");
+        assertThat(info.get("streamArn").asText()).isEqualTo(streamArn);
+        assertThat(info.get("batchSize").asInt()).isEqualTo(1);
+        assertThat(info.get("startSequenceNumber").asText()).isEqualTo(info.get("endSequenceNumber").asText());
+        assertThat(record.toString()).doesNotContain("p-1");
+    }
+
+    @Test
     void sqsSourceDeletesNonMatchingMessagesAndForwardsMatchingOnes() throws Exception {
         String source = cloud.sqs().createQueue("sqs-source", Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "5"));
         String target = cloud.sqs().createQueue("sqs-target", Map.of());
