@@ -3,7 +3,10 @@ package io.pipekit.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.file.Path;
 import java.net.URI;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -73,6 +76,26 @@ class LocalCloudTest {
             assertThat(cloud.kinesis().backend()).isEqualTo(KinesisBackend.KINESALITE);
             assertThat(cloud.environment()).containsEntry("CBOR_ENABLED", "false");
             assertThat(roundTrip(kinesis, "fast-stream")).isEqualTo("payload");
+        }
+    }
+
+    @Test
+    void theNodeChildDiesWithItsJvmEvenOnKillNine() throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process jvm = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), HoldLocalCloud.class.getName(), "kinesalite")
+                .redirectErrorStream(true).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            do {
+                line = out.readLine();
+            } while (line != null && !line.startsWith("READY "));
+            assertThat(line).as("helper JVM output").isNotNull();
+            List<ProcessHandle> children = jvm.toHandle().children().filter(p -> p.info().command().orElse("").contains("node")).toList();
+            assertThat(children).hasSize(1);
+            jvm.destroyForcibly(); // SIGKILL: no shutdown hook runs
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !children.getFirst().isAlive());
+        } finally {
+            jvm.destroyForcibly();
         }
     }
 
