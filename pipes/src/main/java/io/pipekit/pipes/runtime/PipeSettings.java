@@ -42,6 +42,10 @@ record PipeSettings(
         if (!target.startsWith("arn:aws:sqs:")) {
             throw PipesApiException.validation("Target " + target + " is not supported by the local Pipes runtime: only Amazon SQS queue targets are.");
         }
+        if (definition.request().hasNonNull("Enrichment") && !definition.request().get("Enrichment").asText().isEmpty()) {
+            // refusing beats silently skipping a step the pipe would run on AWS
+            throw PipesApiException.validation("Enrichment is not supported by the local Pipes runtime.");
+        }
         JsonNode sourceParameters = definition.sourceParameters();
         for (SourceKind other : SourceKind.values()) {
             if (other != kind && sourceParameters.has(other.parametersMember)) {

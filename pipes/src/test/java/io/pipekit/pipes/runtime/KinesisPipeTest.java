@@ -324,6 +324,11 @@ class KinesisPipeTest {
         assertThatThrownBy(() -> runtime.create(PipeDefinition.builder("no-position").source(streamArn("s")).target(target)
                 .sourceParameters("KinesisStreamParameters", "{\"BatchSize\":5}").build()))
                 .isInstanceOf(PipesApiException.class).hasMessageContaining("startingPosition");
+        PipeDefinition enriched = PipeDefinition.builder("enriched").source(streamArn("s")).target(target)
+                .sourceParameters("KinesisStreamParameters", "{\"StartingPosition\":\"LATEST\"}").build();
+        com.fasterxml.jackson.databind.node.ObjectNode request = enriched.request().put("Enrichment", "arn:aws:lambda:us-east-1:000000000000:function:f");
+        assertThatThrownBy(() -> runtime.create(new PipeDefinition("enriched", request)))
+                .isInstanceOf(PipesApiException.class).hasMessageContaining("Enrichment");
         List<String> six = List.of("{\"a\":[1]}", "{\"a\":[2]}", "{\"a\":[3]}", "{\"a\":[4]}", "{\"a\":[5]}", "{\"a\":[6]}");
         PipeDefinition.Builder tooMany = PipeDefinition.builder("six").source(streamArn("s")).target(target)
                 .sourceParameters("KinesisStreamParameters", "{\"StartingPosition\":\"LATEST\"}");
