@@ -3,7 +3,6 @@ package io.pipekit.worker.sqsd;
 import io.pipekit.worker.MessageHandler;
 import io.pipekit.worker.QueueMessage;
 import io.pipekit.worker.RetryLaterException;
-import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -83,8 +82,8 @@ public final class SqsdForwarder implements MessageHandler, AutoCloseable {
                 firstHeader(responseHeaders, "Retry-After"), config.successOnAny2xx(), clock.instant());
         switch (outcome) {
             case ResponseOutcome.Delete d -> log.debug("message {} → {} {}", message.messageId(), forward.target(), status);
-            case ResponseOutcome.RetryAfter r -> throw new RetryLaterException(r.delay(),
-                    "app answered 429 with Retry-After " + r.delay().toSeconds() + " s");
+            case ResponseOutcome.RetryAfter r -> throw new TooManyRequests(r.delay(),
+                    message.messageId() + ": app answered 429 with Retry-After " + r.delay().toSeconds() + " s");
             case ResponseOutcome.Fail f -> throw new ForwardException(message.messageId() + ": " + f.reason() + " from " + forward.target());
         }
     }
@@ -118,14 +117,30 @@ public final class SqsdForwarder implements MessageHandler, AutoCloseable {
         http.close();
     }
 
-    /** The app did not take the message (status, connection error, timeout): the engine retries it after backoff. */
-    public static final class ForwardException extends IOException {
+    /**
+     * The app did not take the message (status, connection error, timeout): the engine retries it
+     * after backoff. An expected outcome, not a bug, so it carries no stack trace — the engine's
+     * failure log line stays one line.
+     */
+    public static final class ForwardException extends Exception {
         ForwardException(String message) {
-            super(message);
+            super(message, null, false, false);
         }
 
         ForwardException(String message, Throwable cause) {
-            super(message, cause);
+            super(message, cause, false, false);
+        }
+    }
+
+    /** The app's 429: retry after exactly its Retry-After. Stack-trace-free for the same reason. */
+    static final class TooManyRequests extends RetryLaterException {
+        TooManyRequests(java.time.Duration delay, String reason) {
+            super(delay, reason);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
         }
     }
 }

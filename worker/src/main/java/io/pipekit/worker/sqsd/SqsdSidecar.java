@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -32,6 +33,14 @@ public final class SqsdSidecar {
 
     /** Configures, waits for the app, starts cron, and returns the handler. Blocks until the app is healthy. */
     public static MessageHandler start(Map<String, String> env, WorkerOptions options) {
+        return start(env, options, SqsClient::create);
+    }
+
+    /**
+     * As {@link #start(Map, WorkerOptions)}, with the client the periodic-task scheduler sends with
+     * (created only when a {@code cron.yaml} is configured; closed at JVM shutdown).
+     */
+    public static MessageHandler start(Map<String, String> env, WorkerOptions options, Supplier<SqsClient> schedulerClient) {
         SqsdConfig config = SqsdConfig.fromEnvironment(env);
         List<CronTask> tasks = config.cronFile().map(CronFile::read).orElse(List.of());
         String cronQueue = config.cronQueueUrl().orElse(options.queueUrls().getFirst());
@@ -55,7 +64,7 @@ public final class SqsdSidecar {
         if (!tasks.isEmpty()) {
             SqsClient sqs;
             try {
-                sqs = SqsClient.create();
+                sqs = schedulerClient.get();
             } catch (SdkClientException e) {
                 throw new ConfigException("AWS_REGION", e.getMessage(), "Set AWS_REGION (ECS sets it for you) or AWS_DEFAULT_REGION");
             }
