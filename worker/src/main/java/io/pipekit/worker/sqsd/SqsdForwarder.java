@@ -36,6 +36,7 @@ public final class SqsdForwarder implements MessageHandler, AutoCloseable {
     private final HttpClient http;
     private final Semaphore connections;
     private final Clock clock;
+    private final java.util.concurrent.ExecutorService httpThreads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
     public SqsdForwarder(SqsdConfig config) {
         this(config, Clock.systemUTC());
@@ -51,7 +52,7 @@ public final class SqsdForwarder implements MessageHandler, AutoCloseable {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
+                .executor(httpThreads)
                 .build();
     }
 
@@ -115,6 +116,7 @@ public final class SqsdForwarder implements MessageHandler, AutoCloseable {
     @Override
     public void close() {
         http.close();
+        httpThreads.close();
     }
 
     /**
