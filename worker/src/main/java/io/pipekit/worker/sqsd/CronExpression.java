@@ -17,7 +17,7 @@ import java.util.Optional;
  * and weekday names ({@code JAN}, {@code MON}); Sunday is 0 or 7. When both day fields are
  * restricted a day matches if <em>either</em> does (the POSIX / Vixie-cron rule).
  */
-public final class CronExpression {
+final class CronExpression {
 
     private static final Map<String, Integer> MONTHS = Map.ofEntries(Map.entry("JAN", 1), Map.entry("FEB", 2), Map.entry("MAR", 3),
             Map.entry("APR", 4), Map.entry("MAY", 5), Map.entry("JUN", 6), Map.entry("JUL", 7), Map.entry("AUG", 8),
@@ -52,7 +52,7 @@ public final class CronExpression {
     }
 
     /** @throws IllegalArgumentException naming the field and what is wrong with it */
-    public static CronExpression parse(String text) {
+    static CronExpression parse(String text) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("empty cron expression");
         }
@@ -65,13 +65,13 @@ public final class CronExpression {
     }
 
     /** Whether the schedule fires in the minute that contains {@code instant} (UTC). */
-    public boolean matches(Instant instant) {
+    boolean matches(Instant instant) {
         LocalDateTime t = LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
         return minutes.get(t.getMinute()) && hours.get(t.getHour()) && months.get(t.getMonthValue()) && dayMatches(t.toLocalDate());
     }
 
     /** The first firing time strictly after {@code after}, on a whole minute; empty if it never fires. */
-    public Optional<Instant> nextAfter(Instant after) {
+    Optional<Instant> nextAfter(Instant after) {
         LocalDateTime t = LocalDateTime.ofInstant(after, ZoneOffset.UTC).truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
         LocalDateTime limit = t.plusYears(SEARCH_YEARS);
         while (t.isBefore(limit)) {

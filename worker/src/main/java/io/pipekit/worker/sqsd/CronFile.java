@@ -23,7 +23,7 @@ import java.util.Set;
  * </pre>
  * Every problem is a {@link ConfigException} on {@code PIPEKIT_SQSD_CRON_FILE} naming the entry.
  */
-public final class CronFile {
+final class CronFile {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final String VARIABLE = SqsdConfig.CRON_FILE;
@@ -31,7 +31,7 @@ public final class CronFile {
     private CronFile() {
     }
 
-    public static List<CronTask> read(Path file) {
+    static List<CronTask> read(Path file) {
         String text;
         try {
             text = Files.readString(file);
@@ -41,7 +41,7 @@ public final class CronFile {
         return parse(text);
     }
 
-    public static List<CronTask> parse(String yaml) {
+    static List<CronTask> parse(String yaml) {
         JsonNode root;
         try {
             root = YAML.readTree(yaml);

@@ -9,7 +9,7 @@ import java.util.Objects;
  * @param url      the path (on the forward URL's origin) the task is POSTed to
  * @param schedule when it runs, UTC
  */
-public record CronTask(String name, String url, CronExpression schedule) {
+record CronTask(String name, String url, CronExpression schedule) {
 
     public CronTask {
         Objects.requireNonNull(name, "name");

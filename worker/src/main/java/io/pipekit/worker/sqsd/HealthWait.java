@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * message received while the app is still starting would only fail and burn a receive count. Only
  * 200 counts (simple-sqsd accepts any answer although its README says 200; ANCHORS §1A).
  */
-public final class HealthWait {
+final class HealthWait {
 
     private static final Logger log = LoggerFactory.getLogger(HealthWait.class);
 
@@ -28,7 +28,7 @@ public final class HealthWait {
      * @param timeout  give up after this long; {@link Duration#ZERO} waits forever
      * @param interval pause between probes
      */
-    public HealthWait(URI url, Duration timeout, Duration interval) {
+    HealthWait(URI url, Duration timeout, Duration interval) {
         this.url = url;
         this.timeout = timeout;
         this.interval = interval;
@@ -40,7 +40,7 @@ public final class HealthWait {
      *
      * @throws ConfigException on {@code PIPEKIT_SQSD_HEALTH_URL} when the timeout passes first
      */
-    public int await() throws InterruptedException {
+    int await() throws InterruptedException {
         long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         int probes = 0;
         String last = "no answer yet";

@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  * running are not caught up (cron semantics), and after a long stall only the latest missed tick of
  * each task is sent, never a burst.
  */
-public final class TaskScheduler implements AutoCloseable {
+final class TaskScheduler implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TaskScheduler.class);
     private static final Duration LONGEST_SLEEP = Duration.ofSeconds(30);
@@ -48,7 +48,7 @@ public final class TaskScheduler implements AutoCloseable {
     private volatile Thread thread;
     private volatile boolean stopped;
 
-    public TaskScheduler(SqsClient sqs, String queueUrl, List<CronTask> tasks, Clock clock) {
+    TaskScheduler(SqsClient sqs, String queueUrl, List<CronTask> tasks, Clock clock) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.fifo = queueUrl.endsWith(".fifo");
@@ -60,7 +60,7 @@ public final class TaskScheduler implements AutoCloseable {
     }
 
     /** Runs {@link #sendDue()} on a virtual thread until {@link #close()}. */
-    public TaskScheduler start() {
+    TaskScheduler start() {
         if (!fifo) {
             log.warn("periodic tasks go to standard queue {}: every replica running this scheduler sends each tick, "
                     + "so a task runs once per replica; use a FIFO queue (PIPEKIT_SQSD_CRON_QUEUE_URL) to run it once", queueUrl);
@@ -85,7 +85,7 @@ public final class TaskScheduler implements AutoCloseable {
      * Sends one message for each task whose schedule ticked since its last sent tick, up to the clock's
      * now. Returns whether every due send succeeded.
      */
-    public synchronized boolean sendDue() {
+    synchronized boolean sendDue() {
         Instant now = clock.instant();
         boolean allSent = true;
         for (Map.Entry<CronTask, Instant> entry : sentUpTo.entrySet()) {
