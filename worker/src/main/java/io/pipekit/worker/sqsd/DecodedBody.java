@@ -1,5 +1,6 @@
 package io.pipekit.worker.sqsd;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.pipekit.worker.MessageAttribute;
 import io.pipekit.worker.envelope.DecodeFailure;
 import io.pipekit.worker.envelope.Envelope;
@@ -14,6 +15,8 @@ import io.pipekit.worker.envelope.RawMessage;
 import io.pipekit.worker.envelope.S3Notification;
 import io.pipekit.worker.envelope.S3TestEvent;
 import io.pipekit.worker.envelope.SnsNotification;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -164,14 +167,14 @@ record DecodedBody(byte[] body, String contentType, Map<String, String> headers)
 
     private static boolean isUtf8Text(byte[] bytes) {
         try {
-            StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes));
+            StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes));
             for (byte b : bytes) {
                 if (b >= 0 && b < 0x20 && b != '\n' && b != '\r' && b != '\t') {
                     return false;
                 }
             }
             return true;
-        } catch (java.nio.charset.CharacterCodingException e) {
+        } catch (CharacterCodingException e) {
             return false;
         }
     }
@@ -193,6 +196,6 @@ record DecodedBody(byte[] body, String contentType, Map<String, String> headers)
     }
 
     private static String quote(String value) {
-        return value == null ? "null" : com.fasterxml.jackson.databind.node.TextNode.valueOf(value).toString();
+        return value == null ? "null" : TextNode.valueOf(value).toString();
     }
 }

@@ -8,9 +8,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -36,7 +41,7 @@ public final class SqsdForwarder implements MessageHandler, AutoCloseable {
     private final HttpClient http;
     private final Semaphore connections;
     private final Clock clock;
-    private final java.util.concurrent.ExecutorService httpThreads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService httpThreads = Executors.newVirtualThreadPerTaskExecutor();
 
     public SqsdForwarder(SqsdConfig config) {
         this(config, Clock.systemUTC());
@@ -71,7 +76,7 @@ public final class SqsdForwarder implements MessageHandler, AutoCloseable {
         }
         connections.acquire();
         int status;
-        Map<String, java.util.List<String>> responseHeaders;
+        Map<String, List<String>> responseHeaders;
         try {
             HttpResponse<Void> response = exchange(request.build(), message);
             status = response.statusCode();
@@ -108,7 +113,7 @@ public final class SqsdForwarder implements MessageHandler, AutoCloseable {
         }
     }
 
-    private static java.util.Optional<String> firstHeader(Map<String, java.util.List<String>> headers, String name) {
+    private static Optional<String> firstHeader(Map<String, List<String>> headers, String name) {
         return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                 .flatMap(e -> e.getValue().stream()).findFirst();
     }
@@ -136,7 +141,7 @@ public final class SqsdForwarder implements MessageHandler, AutoCloseable {
 
     /** The app's 429: retry after exactly its Retry-After. Stack-trace-free for the same reason. */
     static final class TooManyRequests extends RetryLaterException {
-        TooManyRequests(java.time.Duration delay, String reason) {
+        TooManyRequests(Duration delay, String reason) {
             super(delay, reason);
         }
 
