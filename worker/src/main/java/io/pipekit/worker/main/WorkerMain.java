@@ -4,6 +4,7 @@ import io.pipekit.worker.MessageHandler;
 import io.pipekit.worker.Worker;
 import io.pipekit.worker.config.ConfigException;
 import io.pipekit.worker.config.WorkerConfig;
+import io.pipekit.worker.sqsd.SqsdSidecar;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +44,7 @@ public final class WorkerMain {
         MessageHandler handler;
         try {
             config = WorkerConfig.fromEnvironment(env);
-            handler = HandlerLoader.load(config.handler());
+            handler = SqsdSidecar.selected(env) ? SqsdSidecar.start(env, config.options()) : HandlerLoader.load(config.handler());
         } catch (ConfigException e) {
             System.err.println("pipekit: configuration error: " + e.getMessage());
             return EXIT_CONFIG;

@@ -1,0 +1,157 @@
+package io.pipekit.worker.envelope;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Typed reads of one JSON object's fields. Wrong types raise {@link MalformedEnvelope} (the body
+ * claimed a kind but does not have its shape); optional fields that are absent or JSON null read as null.
+ */
+final class Fields {
+
+    private final JsonNode object;
+    private final String where;
+
+    Fields(JsonNode object, String where) {
+        if (object == null || !object.isObject()) {
+            throw new MalformedEnvelope(where + " is not a JSON object");
+        }
+        this.object = object;
+        this.where = where;
+    }
+
+    JsonNode node() {
+        return object;
+    }
+
+    /** A string field; null when absent. */
+    String text(String field) {
+        JsonNode value = object.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new MalformedEnvelope(where + "." + field + " is not a string");
+        }
+        return value.textValue();
+    }
+
+    String requiredText(String field) {
+        String value = text(field);
+        if (value == null) {
+            throw new MalformedEnvelope(where + "." + field + " is missing");
+        }
+        return value;
+    }
+
+    /** A nested object; null when absent. */
+    Fields object(String field) {
+        JsonNode value = object.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        return new Fields(value, where + "." + field);
+    }
+
+    Fields requiredObject(String field) {
+        Fields value = object(field);
+        if (value == null) {
+            throw new MalformedEnvelope(where + "." + field + " is missing");
+        }
+        return value;
+    }
+
+    /** A raw nested node, any type; null when absent or JSON null. */
+    JsonNode any(String field) {
+        JsonNode value = object.get(field);
+        return value == null || value.isNull() ? null : value;
+    }
+
+    /** An array field; empty when absent. */
+    List<JsonNode> array(String field) {
+        JsonNode value = object.get(field);
+        if (value == null || value.isNull()) {
+            return List.of();
+        }
+        if (!value.isArray()) {
+            throw new MalformedEnvelope(where + "." + field + " is not an array");
+        }
+        List<JsonNode> items = new ArrayList<>(value.size());
+        value.forEach(items::add);
+        return items;
+    }
+
+    List<String> textArray(String field) {
+        List<JsonNode> items = array(field);
+        List<String> texts = new ArrayList<>(items.size());
+        for (JsonNode item : items) {
+            if (!item.isTextual()) {
+                throw new MalformedEnvelope(where + "." + field + " holds a non-string");
+            }
+            texts.add(item.textValue());
+        }
+        return List.copyOf(texts);
+    }
+
+    /** A string-to-string map (SQS system attributes); empty when absent. */
+    Map<String, String> textMap(String field) {
+        Fields map = object(field);
+        if (map == null) {
+            return Map.of();
+        }
+        Map<String, String> result = new LinkedHashMap<>();
+        map.object.fieldNames().forEachRemaining(name -> result.put(name, map.requiredText(name)));
+        return Map.copyOf(result);
+    }
+
+    /** A number, or a numeric string; null when absent. */
+    BigDecimal number(String field) {
+        JsonNode value = object.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (value.isNumber()) {
+            return value.decimalValue();
+        }
+        if (value.isTextual()) {
+            try {
+                return new BigDecimal(value.textValue());
+            } catch (NumberFormatException e) {
+                // fall through
+            }
+        }
+        throw new MalformedEnvelope(where + "." + field + " is not a number");
+    }
+
+    /** Epoch seconds with a fraction (Kinesis, DynamoDB streams) as an instant, to the millisecond. */
+    Instant epochSeconds(String field) {
+        BigDecimal seconds = number(field);
+        if (seconds == null) {
+            return null;
+        }
+        try {
+            return Instant.ofEpochMilli(seconds.movePointRight(3).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact());
+        } catch (ArithmeticException | java.time.DateTimeException e) {
+            throw new MalformedEnvelope(where + "." + field + " is out of range");
+        }
+    }
+
+    /** An ISO-8601 timestamp; null when absent. */
+    Instant isoInstant(String field) {
+        String value = text(field);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new MalformedEnvelope(where + "." + field + " is not an ISO-8601 timestamp");
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package io.pipekit.worker.envelope;
+
+import io.pipekit.worker.QueueMessage;
+
+/**
+ * A body that is none of the known envelopes: a producer's direct send, an SNS raw delivery, a
+ * custom pipe or rule template (AWS-SEMANTICS §10.1 step 9). The body may still be JSON —
+ * {@link Payload#isJson()} tells.
+ */
+public record RawMessage(QueueMessage queueMessage, Payload body) implements Envelope {
+
+    @Override
+    public EnvelopeKind kind() {
+        return EnvelopeKind.RAW;
+    }
+
+    @Override
+    public String summary() {
+        return "RAW";
+    }
+}
