@@ -132,13 +132,17 @@ public final class Worker implements AutoCloseable {
         pollers.values().forEach(QueuePoller::stop);
         int heldAtStop = registry.size();
         boolean clean;
+        boolean interrupted = false;
         try {
             for (QueuePoller poller : pollers.values()) {
                 poller.awaitStopped(Duration.ofSeconds(5));
             }
             clean = limiter.awaitInUseAtMost(0, budget);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // an interrupt cuts the drain short (e.g. a second SIGTERM); the releases and the delete
+            // flush below must still run, so the flag is restored only at the end — set, it would
+            // abort their SDK calls and the flusher join
+            interrupted = true;
             clean = false;
         }
         int released = 0;
@@ -154,6 +158,9 @@ public final class Worker implements AutoCloseable {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         shutdownReport = new ShutdownReport(took, Math.max(0, heldAtStop - released), released, clean);
         log.info("worker stopped in {} ms: {} drained, {} released", took.toMillis(), shutdownReport.drained(), released);
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
         return shutdownReport;
     }
 }
