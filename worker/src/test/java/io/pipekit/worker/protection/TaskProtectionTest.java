@@ -39,7 +39,14 @@ class TaskProtectionTest {
     void aBurstOfTenThousandMessagesCostsOneAcquireAndOneRelease() {
         String queue = sqs.queue("burst");
         int total = 10_000;
-        sqs.send(queue, IntStream.range(0, total).mapToObj(i -> "m" + i).toList());
+        List<String> bodies = IntStream.range(0, total).mapToObj(i -> "m" + i).toList();
+        try (var senders = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int from = 0; from < total; from += 1000) {
+                List<String> slice = bodies.subList(from, from + 1000);
+                senders.submit(() -> sqs.send(queue, slice));
+            }
+        }
+        assertThat(sqs.visible(queue)).isEqualTo(total);
         AtomicInteger handled = new AtomicInteger();
         AtomicInteger unprotected = new AtomicInteger();
         AtomicInteger busySignals = new AtomicInteger();
@@ -68,6 +75,33 @@ class TaskProtectionTest {
         // receive waited for it
         assertThat(unprotected.get()).isLessThanOrEqualTo(workerOptions.receiveBatchSize());
         assertThat(protection.status().state()).isEqualTo(TaskProtection.State.UNPROTECTED);
+    }
+
+    @Test
+    void protectionIsRenewedWhileALongMessageRuns() {
+        String queue = sqs.queue("renew");
+        // 1-minute expiry renewed at 10 %: every 6 s while busy
+        ProtectionOptions renewing = new ProtectionOptions(Optional.of(agent.agentUri()), Duration.ofMinutes(1), 0.1,
+                Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(1));
+        java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger handled = new AtomicInteger();
+        TaskProtection protection = TaskProtection.start(renewing);
+        WorkerOptions workerOptions = WorkerOptions.builder(queue).waitTime(Duration.ofSeconds(1)).build();
+        try (Worker worker = Worker.start(sqs.sqs(), workerOptions, m -> {
+            finish.await();
+            handled.incrementAndGet();
+        }, protection)) {
+            sqs.send(queue, List.of("long job"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> agent.puts(true) == 2); // acquire + one renew
+            assertThat(agent.puts(false)).isZero();
+            assertThat(agent.protectedNow()).isTrue();
+            finish.countDown();
+            await().atMost(Duration.ofSeconds(10)).until(() -> handled.get() == 1 && agent.puts(false) == 1);
+        } finally {
+            finish.countDown();
+            protection.close();
+        }
+        assertThat(agent.protectedNow()).isFalse();
     }
 
     @Test
