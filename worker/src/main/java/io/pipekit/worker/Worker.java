@@ -18,9 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +48,7 @@ public final class Worker implements AutoCloseable {
     private final MessageSettler settler;
     private final VisibilityHeartbeat heartbeat;
     private final DeleteBatcher deletes;
-    private final Map<String, QueuePoller> pollers = new LinkedHashMap<>();
+    private final List<QueuePoller> pollers = new ArrayList<>();
     private volatile boolean stopping;
     private ShutdownReport shutdownReport;
 
@@ -70,7 +68,9 @@ public final class Worker implements AutoCloseable {
         Dispatcher fifo = new FifoDispatcher(processor, settler, () -> stopping);
         for (String queueUrl : options.queueUrls()) {
             Dispatcher dispatcher = WorkerOptions.isFifo(queueUrl) ? fifo : standard;
-            pollers.put(queueUrl, new QueuePoller(queueUrl, sqs, options, limiter, registry, dispatcher, settler, listener, clock));
+            for (int i = 0; i < options.pollersPerQueue(); i++) {
+                pollers.add(new QueuePoller(queueUrl, sqs, options, limiter, registry, dispatcher, settler, listener, clock));
+            }
         }
     }
 
@@ -84,15 +84,15 @@ public final class Worker implements AutoCloseable {
         Worker worker = new Worker(sqs, options, handler, listeners, clock);
         worker.deletes.start();
         worker.heartbeat.start();
-        worker.pollers.values().forEach(QueuePoller::start);
+        worker.pollers.forEach(QueuePoller::start);
         log.info("worker started: {} queue(s), up to {} messages in flight, visibility {}s",
                 options.queueUrls().size(), options.maxConcurrency(), options.visibilityTimeout().toSeconds());
         return worker;
     }
 
-    /** Completes when every queue's first receive succeeded; fails with the first receive error. */
+    /** Completes when every poller's first receive succeeded; fails with the first receive error. */
     public CompletableFuture<Void> firstPoll() {
-        return CompletableFuture.allOf(pollers.values().stream().map(QueuePoller::firstPoll).toArray(CompletableFuture[]::new));
+        return CompletableFuture.allOf(pollers.stream().map(QueuePoller::firstPoll).toArray(CompletableFuture[]::new));
     }
 
     /** Messages currently held (received and not yet settled). */
@@ -109,7 +109,7 @@ public final class Worker implements AutoCloseable {
         if (!stopping) {
             return Duration.ZERO;
         }
-        return pollers.values().stream().map(QueuePoller::abandonedPollRemaining).max(Duration::compareTo).orElse(Duration.ZERO);
+        return pollers.stream().map(QueuePoller::abandonedPollRemaining).max(Duration::compareTo).orElse(Duration.ZERO);
     }
 
     /** Shuts down within {@link WorkerOptions#shutdownBudget()}. */
@@ -129,12 +129,12 @@ public final class Worker implements AutoCloseable {
         }
         long start = System.nanoTime();
         stopping = true;
-        pollers.values().forEach(QueuePoller::stop);
+        pollers.forEach(QueuePoller::stop);
         int heldAtStop = registry.size();
         boolean clean;
         boolean interrupted = false;
         try {
-            for (QueuePoller poller : pollers.values()) {
+            for (QueuePoller poller : pollers) {
                 poller.awaitStopped(Duration.ofSeconds(5));
             }
             clean = limiter.awaitInUseAtMost(0, budget);

@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param maxConcurrency      messages processed at once across all queues (independent of the receive
  *                            batch size); the poller never receives more than there is room for
  * @param receiveBatchSize    {@code MaxNumberOfMessages} per receive, 1–10
+ * @param pollersPerQueue     receives kept open in parallel on each queue, 1–32: one poller's
+ *                            round trips cap throughput when handlers are fast
  * @param waitTime            long-poll {@code WaitTimeSeconds}, 0–20 s
  * @param visibilityTimeout   visibility requested on every receive and on every heartbeat extension
  * @param heartbeatFraction   extend a message's visibility once this fraction of it has elapsed (0.1–0.9)
@@ -26,6 +28,7 @@ public record WorkerOptions(
         List<String> queueUrls,
         int maxConcurrency,
         int receiveBatchSize,
+        int pollersPerQueue,
         Duration waitTime,
         Duration visibilityTimeout,
         double heartbeatFraction,
@@ -46,6 +49,7 @@ public record WorkerOptions(
         }
         requireRange("maxConcurrency", maxConcurrency, 1, 100_000);
         requireRange("receiveBatchSize", receiveBatchSize, 1, 10);
+        requireRange("pollersPerQueue", pollersPerQueue, 1, 32);
         requireRange("waitTime (seconds)", waitTime.toSeconds(), 0, 20);
         if (visibilityTimeout.compareTo(Duration.ofSeconds(1)) < 0 || visibilityTimeout.compareTo(MAX_VISIBILITY) > 0) {
             throw new IllegalArgumentException("visibilityTimeout must be 1 s to 12 h, was " + visibilityTimeout);
@@ -80,6 +84,7 @@ public record WorkerOptions(
         return new Builder(queueUrls)
                 .maxConcurrency(maxConcurrency)
                 .receiveBatchSize(receiveBatchSize)
+                .pollersPerQueue(pollersPerQueue)
                 .waitTime(waitTime)
                 .visibilityTimeout(visibilityTimeout)
                 .heartbeatFraction(heartbeatFraction)
@@ -98,6 +103,7 @@ public record WorkerOptions(
         private List<String> queueUrls;
         private int maxConcurrency = 64;
         private int receiveBatchSize = 10;
+        private int pollersPerQueue = 2;
         private Duration waitTime = Duration.ofSeconds(20);
         private Duration visibilityTimeout = Duration.ofSeconds(30);
         private double heartbeatFraction = 0.5;
@@ -112,6 +118,7 @@ public record WorkerOptions(
         public Builder queueUrls(List<String> value) { this.queueUrls = value; return this; }
         public Builder maxConcurrency(int value) { this.maxConcurrency = value; return this; }
         public Builder receiveBatchSize(int value) { this.receiveBatchSize = value; return this; }
+        public Builder pollersPerQueue(int value) { this.pollersPerQueue = value; return this; }
         public Builder waitTime(Duration value) { this.waitTime = value; return this; }
         public Builder visibilityTimeout(Duration value) { this.visibilityTimeout = value; return this; }
         public Builder heartbeatFraction(double value) { this.heartbeatFraction = value; return this; }
@@ -120,7 +127,7 @@ public record WorkerOptions(
         public Builder shutdownBudget(Duration value) { this.shutdownBudget = value; return this; }
 
         public WorkerOptions build() {
-            return new WorkerOptions(queueUrls, maxConcurrency, receiveBatchSize, waitTime, visibilityTimeout,
+            return new WorkerOptions(queueUrls, maxConcurrency, receiveBatchSize, pollersPerQueue, waitTime, visibilityTimeout,
                     heartbeatFraction, backoff, deleteFlushInterval, shutdownBudget);
         }
     }

@@ -48,6 +48,7 @@ public record WorkerConfig(WorkerOptions options, Optional<String> handler) {
         WorkerOptions.Builder builder = defaults.toBuilder()
                 .maxConcurrency(value(env, "PIPEKIT_MAX_CONCURRENCY", v -> integer("PIPEKIT_MAX_CONCURRENCY", v), defaults.maxConcurrency()))
                 .receiveBatchSize(value(env, "PIPEKIT_RECEIVE_BATCH_SIZE", v -> integer("PIPEKIT_RECEIVE_BATCH_SIZE", v), defaults.receiveBatchSize()))
+                .pollersPerQueue(value(env, "PIPEKIT_POLLERS_PER_QUEUE", v -> integer("PIPEKIT_POLLERS_PER_QUEUE", v), defaults.pollersPerQueue()))
                 .waitTime(value(env, "PIPEKIT_WAIT_TIME", v -> DurationValue.parse("PIPEKIT_WAIT_TIME", v), defaults.waitTime()))
                 .visibilityTimeout(value(env, "PIPEKIT_VISIBILITY_TIMEOUT", v -> DurationValue.parse("PIPEKIT_VISIBILITY_TIMEOUT", v), defaults.visibilityTimeout()))
                 .heartbeatFraction(value(env, "PIPEKIT_HEARTBEAT_FRACTION", v -> number("PIPEKIT_HEARTBEAT_FRACTION", v), defaults.heartbeatFraction()))
@@ -164,6 +165,7 @@ public record WorkerConfig(WorkerOptions options, Optional<String> handler) {
     private static final Map<String, String> VARIABLES = Map.of(
             "maxConcurrency", "PIPEKIT_MAX_CONCURRENCY",
             "receiveBatchSize", "PIPEKIT_RECEIVE_BATCH_SIZE",
+            "pollersPerQueue", "PIPEKIT_POLLERS_PER_QUEUE",
             "waitTime", "PIPEKIT_WAIT_TIME",
             "visibilityTimeout", "PIPEKIT_VISIBILITY_TIMEOUT",
             "heartbeatFraction", "PIPEKIT_HEARTBEAT_FRACTION",

@@ -39,6 +39,7 @@ class WorkerConfigTest {
                 Map.entry("COPILOT_QUEUE_URI", QUEUE),
                 Map.entry("PIPEKIT_MAX_CONCURRENCY", "200"),
                 Map.entry("PIPEKIT_RECEIVE_BATCH_SIZE", "5"),
+                Map.entry("PIPEKIT_POLLERS_PER_QUEUE", "4"),
                 Map.entry("PIPEKIT_WAIT_TIME", "10s"),
                 Map.entry("PIPEKIT_VISIBILITY_TIMEOUT", "5m"),
                 Map.entry("PIPEKIT_HEARTBEAT_FRACTION", "0.6"),
@@ -52,6 +53,7 @@ class WorkerConfigTest {
         var options = config.options();
         assertThat(options.maxConcurrency()).isEqualTo(200);
         assertThat(options.receiveBatchSize()).isEqualTo(5);
+        assertThat(options.pollersPerQueue()).isEqualTo(4);
         assertThat(options.waitTime()).isEqualTo(Duration.ofSeconds(10));
         assertThat(options.visibilityTimeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(options.heartbeatFraction()).isEqualTo(0.6);
@@ -72,6 +74,7 @@ class WorkerConfigTest {
             "PIPEKIT_MAX_CONCURRENCY|lots|not a whole number",
             "PIPEKIT_MAX_CONCURRENCY|0|must be 1 to 100000",
             "PIPEKIT_RECEIVE_BATCH_SIZE|11|must be 1 to 10",
+            "PIPEKIT_POLLERS_PER_QUEUE|0|must be 1 to 32",
             "PIPEKIT_WAIT_TIME|21s|must be 0 to 20",
             "PIPEKIT_VISIBILITY_TIMEOUT|13h|1 s to 12 h",
             "PIPEKIT_VISIBILITY_TIMEOUT|soon|not a duration",
