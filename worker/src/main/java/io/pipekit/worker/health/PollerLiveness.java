@@ -18,6 +18,10 @@ import java.util.concurrent.atomic.LongAdder;
  * a dead thread, or a receive that keeps failing. The one legitimate silence is back-pressure: a
  * poller that is not receiving because the worker is full is waiting for capacity, reported as
  * {@code saturated} and healthy (ANCHORS §2 item 10: listeners that "stop consuming" with no error).
+ *
+ * <p>A queue may have several pollers ({@code pollersPerQueue}); each is tracked on its own, keyed by
+ * its thread (the callbacks arrive on the poller's thread), so one stuck poller is not hidden by a
+ * healthy sibling. A queue is judged by its worst poller.
  */
 public final class PollerLiveness implements WorkerListener {
 
@@ -27,12 +31,19 @@ public final class PollerLiveness implements WorkerListener {
     private final int receiveBatchSize;
     private volatile boolean stopping;
 
-    public PollerLiveness(List<String> queueUrls, Duration stallAfter, int maxConcurrency, int receiveBatchSize) {
+    private final int pollers;
+
+    public PollerLiveness(List<String> queueUrls, Duration stallAfter, int maxConcurrency, int receiveBatchSize, int pollersPerQueue) {
         long now = System.nanoTime();
         queueUrls.forEach(url -> queues.put(url, new QueueState(now)));
         this.stallAfterNanos = stallAfter.toNanos();
         this.maxConcurrency = maxConcurrency;
         this.receiveBatchSize = receiveBatchSize;
+        this.pollers = queueUrls.size() * pollersPerQueue;
+    }
+
+    public PollerLiveness(io.pipekit.worker.WorkerOptions options, Duration stallAfter) {
+        this(options.queueUrls(), stallAfter, options.maxConcurrency(), options.receiveBatchSize(), options.pollersPerQueue());
     }
 
     /**
@@ -52,13 +63,16 @@ public final class PollerLiveness implements WorkerListener {
         long now = System.nanoTime();
         int inFlight = queues.values().stream().mapToInt(QueueState::inFlight).sum();
         // a full worker's pollers wait for capacity; other pollers' receives hold up to a batch each
-        boolean full = inFlight >= maxConcurrency - receiveBatchSize * (queues.size() - 1);
+        boolean full = inFlight >= maxConcurrency - receiveBatchSize * (pollers - 1);
         List<HealthReport.QueueHealth> entries = new ArrayList<>();
         boolean stalled = false;
         for (Map.Entry<String, QueueState> entry : queues.entrySet()) {
             QueueState q = entry.getValue();
-            long since = now - q.lastAlive;
-            boolean receiving = q.receiveStarted != 0;
+            // the worst poller: the one whose last completed receive is oldest
+            PollerState worst = q.pollers.values().stream().min(java.util.Comparator.comparingLong(p -> p.lastAlive))
+                    .orElse(null);
+            long since = now - (worst == null ? q.created : worst.lastAlive);
+            boolean receiving = worst != null && worst.receiveStarted != 0;
             String status;
             if (since <= stallAfterNanos) {
                 status = "ok";
@@ -82,11 +96,16 @@ public final class PollerLiveness implements WorkerListener {
         return queues.get(queueUrl);
     }
 
+    /** The calling poller's state: receive callbacks run on the poller's own thread. */
+    private PollerState poller(QueueState q) {
+        return q.pollers.computeIfAbsent(Thread.currentThread(), t -> new PollerState(q.created));
+    }
+
     @Override
     public void beforeReceive(String queueUrl) {
         QueueState q = of(queueUrl);
         if (q != null) {
-            q.receiveStarted = System.nanoTime();
+            poller(q).receiveStarted = System.nanoTime();
         }
     }
 
@@ -94,8 +113,9 @@ public final class PollerLiveness implements WorkerListener {
     public void onReceive(String queueUrl, int messages) {
         QueueState q = of(queueUrl);
         if (q != null) {
-            q.lastAlive = System.nanoTime();
-            q.receiveStarted = 0;
+            PollerState p = poller(q);
+            p.lastAlive = System.nanoTime();
+            p.receiveStarted = 0;
             q.received.add(messages);
         }
     }
@@ -105,7 +125,7 @@ public final class PollerLiveness implements WorkerListener {
         QueueState q = of(queueUrl);
         if (q != null) {
             // an error is an answer, but not a sign of health: lastAlive stays where it was
-            q.receiveStarted = 0;
+            poller(q).receiveStarted = 0;
             q.receiveErrors.increment();
             q.lastError = error.getClass().getSimpleName() + ": " + error.getMessage();
         }
@@ -151,9 +171,18 @@ public final class PollerLiveness implements WorkerListener {
         }
     }
 
-    private static final class QueueState {
+    private static final class PollerState {
         volatile long lastAlive;
         volatile long receiveStarted;
+
+        PollerState(long created) {
+            this.lastAlive = created;
+        }
+    }
+
+    private static final class QueueState {
+        final long created;
+        final Map<Thread, PollerState> pollers = new java.util.concurrent.ConcurrentHashMap<>();
         volatile String lastError;
         final LongAdder received = new LongAdder();
         final LongAdder processed = new LongAdder();
@@ -165,7 +194,7 @@ public final class PollerLiveness implements WorkerListener {
         final LongAdder receiveErrors = new LongAdder();
 
         QueueState(long now) {
-            this.lastAlive = now;
+            this.created = now;
         }
 
         /** Every received message is settled exactly once: processed, failed or released. */

@@ -1,5 +1,6 @@
 package io.pipekit.worker.main;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,6 +24,7 @@ public final class StopSignals {
     private static final Logger log = LoggerFactory.getLogger(StopSignals.class);
 
     private final CountDownLatch stop = new CountDownLatch(1);
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final AtomicInteger received = new AtomicInteger();
     private volatile Runnable onSecondSignal = () -> { };
     private volatile String lastSignal = "none";
@@ -50,15 +52,27 @@ public final class StopSignals {
         if (count == 1) {
             log.info("{} received: stopping (a second signal stops faster, releasing unfinished messages)", name);
             stop.countDown();
+            stopped.complete(null);
         } else if (count == 2) {
             log.warn("{} received again: cutting the drain short and releasing what is still running", name);
             onSecondSignal.run();
         }
     }
 
-    /** What to do on the second signal (interrupt the draining thread). */
+    /**
+     * What to do on the second signal (interrupt the draining thread). If the second signal came
+     * already — e.g. during start-up — it runs at once: a hurried stop is never forgotten.
+     */
     public void onSecondSignal(Runnable action) {
         this.onSecondSignal = action;
+        if (received.get() >= 2) {
+            action.run();
+        }
+    }
+
+    /** Completes on the first signal: lets start-up waits end early. */
+    public CompletableFuture<Void> stopped() {
+        return stopped;
     }
 
     public void awaitStop() throws InterruptedException {

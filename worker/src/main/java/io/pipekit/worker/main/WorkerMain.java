@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -84,20 +85,21 @@ public final class WorkerMain {
         WorkerOptions options = config.options();
         String queues = String.join(", ", options.queueUrls());
         TaskProtection protection = TaskProtection.start(lifecycle.protection());
-        PollerLiveness liveness = new PollerLiveness(options.queueUrls(), lifecycle.stallAfter(),
-                options.maxConcurrency(), options.receiveBatchSize());
+        PollerLiveness liveness = new PollerLiveness(options, lifecycle.stallAfter());
         EmfMetrics metrics = new EmfMetrics(lifecycle.namespace(), lifecycle.service(), options.queueUrls(),
                 lifecycle.metricsInterval(), System.out::println, Clock.systemUTC());
         Worker worker = Worker.start(sqs, options, handler, List.of(protection, liveness, metrics), Clock.systemUTC());
         metrics.start();
-        Optional<String> startupProblem = firstPollProblem(worker, queues);
+        Optional<String> startupProblem = firstPollProblem(worker, queues, stop);
         HealthServer health = null;
         if (startupProblem.isEmpty() && lifecycle.healthPort().isPresent()) {
             try {
                 health = HealthServer.start(lifecycle.healthPort().getAsInt(), () -> healthReport(liveness, protection));
             } catch (IOException e) {
-                startupProblem = Optional.of("PIPEKIT_HEALTH_PORT: cannot listen on port " + lifecycle.healthPort().getAsInt()
-                        + " (" + e.getMessage() + "). Choose a free port, or off");
+                // not fatal: the messages matter more than the endpoint, and a container health check
+                // that cannot connect reports the problem where the operator looks
+                log.error("PIPEKIT_HEALTH_PORT: cannot listen on port {} ({}); running without /health. "
+                        + "Choose a free port, 0 for any, or off", lifecycle.healthPort().getAsInt(), e.getMessage());
             }
         }
         if (startupProblem.isPresent()) {
@@ -136,10 +138,14 @@ public final class WorkerMain {
         return liveness.report(status.state().name(), status.expiresAt().map(Object::toString).orElse(null));
     }
 
-    /** Waits for every queue's first receive; a failure that waiting cannot fix is a start-up error. */
-    private static Optional<String> firstPollProblem(Worker worker, String queues) {
+    /**
+     * Waits for every queue's first receive (or a stop signal, which ends the wait at once); a
+     * failure that waiting cannot fix is a start-up error.
+     */
+    private static Optional<String> firstPollProblem(Worker worker, String queues, StopSignals stop) {
         try {
-            worker.firstPoll().get(worker.options().waitTime().toSeconds() + 30, TimeUnit.SECONDS);
+            CompletableFuture.anyOf(worker.firstPoll(), stop.stopped())
+                    .get(worker.options().waitTime().toSeconds() + 30, TimeUnit.SECONDS);
             return Optional.empty();
         } catch (ExecutionException e) {
             return StartupFailure.explain(e.getCause(), queues);

@@ -33,10 +33,10 @@ import org.slf4j.LoggerFactory;
  * {@link #beforeReceive(String)} waits for it (at most one call timeout), so the next batch is never
  * fetched into an unprotected task. A <em>cold</em> worker (idle past the hold-down) does not
  * acquire before its long polls: that would keep every idle task protected forever and no
- * scale-in could ever happen. The one receive that wakes a cold worker is therefore fetched before
- * the acquire lands (one agent round trip later); a scale-in landing in that gap stops the task with
- * SIGTERM, and the shutdown path finishes or releases that batch — delayed, never lost. See
- * {@code docs/task-protection.md}.
+ * scale-in could ever happen. The receives already out when a cold worker wakes (one per poller)
+ * are therefore fetched before the acquire lands (one agent round trip later); a scale-in landing in
+ * that gap stops the task with SIGTERM, and the shutdown path finishes or releases those messages —
+ * delayed, never lost. See {@code docs/task-protection.md}.
  *
  * <p>Agent faults are logged and retried with exponential backoff; they never block or stop
  * processing. {@code TASK_NOT_VALID} (a task outside a service) and a rejected request body turn

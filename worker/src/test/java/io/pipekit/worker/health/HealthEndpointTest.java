@@ -51,7 +51,7 @@ class HealthEndpointTest {
     }
 
     private static PollerLiveness liveness(WorkerOptions options) {
-        return new PollerLiveness(options.queueUrls(), STALL_AFTER, options.maxConcurrency(), options.receiveBatchSize());
+        return new PollerLiveness(options, STALL_AFTER);
     }
 
     @Test

@@ -52,13 +52,18 @@ class WorkerMainShutdownTest {
         agent.close();
     }
 
-    private Map<String, String> env(String queue, String budget) {
+    /**
+     * @param visibility short where a receive may be out when the signal comes: ElasticMQ completes
+     *                   an aborted receive on the server, and what it captured comes back only after
+     *                   the visibility timeout (docs/worker-engine.md) — delayed, never lost
+     */
+    private Map<String, String> env(String queue, String budget, String visibility) {
         Map<String, String> env = new HashMap<>();
         env.put("PIPEKIT_QUEUE_URLS", queue);
         env.put("PIPEKIT_HANDLER", RecordingHandler.class.getName());
         env.put("PIPEKIT_WAIT_TIME", "1s");
         env.put("PIPEKIT_MAX_CONCURRENCY", "4");
-        env.put("PIPEKIT_VISIBILITY_TIMEOUT", "5m");
+        env.put("PIPEKIT_VISIBILITY_TIMEOUT", visibility);
         env.put("PIPEKIT_SHUTDOWN_BUDGET", budget);
         env.put("PIPEKIT_HEALTH_PORT", "0");
         env.put("PIPEKIT_METRICS_INTERVAL", "off");
@@ -81,7 +86,7 @@ class WorkerMainShutdownTest {
         sqs.send(queue, bodies(12));
         System.setProperty("pipekit.test.sleep", "700");
         StopSignals signals = StopSignals.manual();
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> WorkerMain.run(env(queue, "20s"), () -> signals));
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> WorkerMain.run(env(queue, "20s", "5s"), () -> signals));
         await().atMost(Duration.ofSeconds(20)).until(() -> RecordingHandler.STARTED.get() >= 5); // mid-batch
 
         signals.signal("SIGTERM");
@@ -89,7 +94,7 @@ class WorkerMainShutdownTest {
         assertThat(exit).succeedsWithin(Duration.ofSeconds(30)).isEqualTo(0);
         Set<String> done = Set.copyOf(RecordingHandler.DONE);
         assertThat(done).hasSize(RecordingHandler.STARTED.get()); // every started handler finished
-        await().atMost(Duration.ofSeconds(10)).until(() -> sqs.notVisible(queue) == 0 && sqs.visible(queue) == 12 - done.size());
+        await().atMost(Duration.ofSeconds(20)).until(() -> sqs.notVisible(queue) == 0 && sqs.visible(queue) == 12 - done.size());
         Set<String> left = remaining(queue);
         assertThat(left).doesNotContainAnyElementsOf(done); // processed ⇒ deleted (deletes flushed)
         Set<String> all = new HashSet<>(left);
@@ -106,7 +111,7 @@ class WorkerMainShutdownTest {
         sqs.send(queue, bodies(4));
         System.setProperty("pipekit.test.sleep", "600000"); // handlers that would outlive any budget
         StopSignals signals = StopSignals.manual();
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> WorkerMain.run(env(queue, "10m"), () -> signals));
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> WorkerMain.run(env(queue, "10m", "5m"), () -> signals));
         await().atMost(Duration.ofSeconds(20)).until(() -> RecordingHandler.STARTED.get() == 4);
 
         signals.signal("SIGTERM");
@@ -131,7 +136,7 @@ class WorkerMainShutdownTest {
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(k -> k.startsWith("PIPEKIT_") || k.startsWith("COPILOT_") || k.startsWith("AWS_"));
-        env.putAll(env(queue, "300ms")); // a budget shorter than the handler: the in-flight ones are released
+        env.putAll(env(queue, "300ms", "5s")); // a budget shorter than the handler: the in-flight ones are released
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_ACCESS_KEY_ID", "local");
         env.put("AWS_SECRET_ACCESS_KEY", "local");
@@ -151,7 +156,7 @@ class WorkerMainShutdownTest {
         }
         assertThat(worker.exitValue()).as(Files.readString(log)).isZero();
         Set<String> done = new HashSet<>(Files.readAllLines(out));
-        await().atMost(Duration.ofSeconds(10)).until(() -> sqs.notVisible(queue) == 0 && sqs.visible(queue) == 20 - done.size());
+        await().atMost(Duration.ofSeconds(20)).until(() -> sqs.notVisible(queue) == 0 && sqs.visible(queue) == 20 - done.size());
         Set<String> left = remaining(queue);
         assertThat(left).doesNotContainAnyElementsOf(done);
         Set<String> all = new HashSet<>(left);
