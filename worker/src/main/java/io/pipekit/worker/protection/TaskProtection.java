@@ -208,6 +208,9 @@ public final class TaskProtection implements WorkerListener, AutoCloseable {
         if (unavailable) {
             return Action.NONE;
         }
+        if (held && now - (heldSince + options.expiry().toNanos()) >= 0) {
+            held = false; // renewals kept failing and ECS let the protection lapse
+        }
         boolean want = busy || now - warmUntil < 0;
         if (want && !held) {
             return Action.ACQUIRE;
