@@ -1,0 +1,25 @@
+package io.pipekit.pipes.cli;
+
+import io.pipekit.pipes.spec.SpecException;
+import io.pipekit.pipes.spec.SpecLoader;
+import io.pipekit.pipes.spec.SubscriptionSpec;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import picocli.CommandLine.Parameters;
+
+/** The SPEC argument every command takes, and its loading with problems printed one per line. */
+final class SpecFile {
+
+    @Parameters(index = "0", paramLabel = "SPEC", description = "the subscriptions.yml file")
+    Path file;
+
+    /** The validated spec, or null after printing every problem to {@code err}. */
+    SubscriptionSpec load(PrintWriter err) {
+        try {
+            return SpecLoader.load(file);
+        } catch (SpecException e) {
+            e.problems().forEach(err::println);
+            return null;
+        }
+    }
+}

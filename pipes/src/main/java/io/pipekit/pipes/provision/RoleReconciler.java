@@ -1,0 +1,162 @@
+package io.pipekit.pipes.provision;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pipekit.pipes.spec.PipeSubscription;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
+import software.amazon.awssdk.services.iam.model.Role;
+import software.amazon.awssdk.services.iam.model.Tag;
+
+/** One least-privilege role per pipe (AWS-SEMANTICS §1.11), under the IAM path {@code /pipekit/<spec>/}. */
+final class RoleReconciler {
+
+    static final String POLICY_NAME = "pipe";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private RoleReconciler() {}
+
+    static void plan(Context ctx, Map<String, String> sourceArns, boolean destroy, List<Step> creates, List<Step> deletes) {
+        IamClient iam = ctx.clients.iam();
+        if (iam == null) {
+            if (!destroy && !ctx.spec.pipes().isEmpty()) {
+                ctx.notes.add("IAM skipped (--no-iam): pipes get role ARNs under " + ctx.rolePath() + " that are not created; "
+                        + "fine for the local runtime, not for AWS");
+            }
+            return;
+        }
+        Set<String> wanted = new HashSet<>();
+        if (!destroy) {
+            for (PipeSubscription p : ctx.spec.pipes()) {
+                String name = ctx.resourceName(p.name());
+                wanted.add(name);
+                JsonNode trust = trustPolicy(ctx);
+                JsonNode policy = permissions(ctx, p, sourceArns.get(p.name()));
+                Role role = null;
+                try {
+                    role = iam.getRole(b -> b.roleName(name)).role();
+                } catch (NoSuchEntityException absent) {
+                    // created below
+                }
+                if (role == null) {
+                    creates.add(new Step(new Change(Change.Action.CREATE, "role", name, List.of()), () -> {
+                        iam.createRole(b -> b.roleName(name).path(ctx.rolePath()).assumeRolePolicyDocument(trust.toString())
+                                .description("pipekit pipe role for " + ctx.spec.name() + "/" + p.name())
+                                .tags(ctx.tags(p.name()).entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()));
+                        iam.putRolePolicy(b -> b.roleName(name).policyName(POLICY_NAME).policyDocument(policy.toString()));
+                    }));
+                    continue;
+                }
+                if (!ctx.rolePath().equals(role.path())) {
+                    throw new IllegalStateException("role '" + name + "' exists outside " + ctx.rolePath() + "; pipekit will not manage it");
+                }
+                List<String> diffs = new ArrayList<>();
+                boolean trustDiffers = !Objects.equals(trust, decode(role.assumeRolePolicyDocument()));
+                if (trustDiffers) {
+                    diffs.add("trust policy");
+                }
+                JsonNode current = null;
+                try {
+                    current = decode(iam.getRolePolicy(b -> b.roleName(name).policyName(POLICY_NAME)).policyDocument());
+                } catch (NoSuchEntityException absent) {
+                    // the permissions are missing: an update puts them back
+                }
+                boolean policyDiffers = !Objects.equals(policy, current);
+                if (policyDiffers) {
+                    diffs.add("permissions");
+                }
+                if (diffs.isEmpty()) {
+                    ctx.unchanged++;
+                    continue;
+                }
+                creates.add(new Step(new Change(Change.Action.UPDATE, "role", name, diffs), () -> {
+                    if (trustDiffers) {
+                        iam.updateAssumeRolePolicy(b -> b.roleName(name).policyDocument(trust.toString()));
+                    }
+                    if (policyDiffers) {
+                        iam.putRolePolicy(b -> b.roleName(name).policyName(POLICY_NAME).policyDocument(policy.toString()));
+                    }
+                }));
+            }
+        }
+        for (Role r : iam.listRolesPaginator(b -> b.pathPrefix(ctx.rolePath())).roles()) {
+            if (!wanted.contains(r.roleName()) && ctx.rolePath().equals(r.path())) {
+                deletes.add(new Step(new Change(Change.Action.DELETE, "role", r.roleName(), List.of()), () -> {
+                    for (String policyName : iam.listRolePolicies(b -> b.roleName(r.roleName())).policyNames()) {
+                        iam.deleteRolePolicy(b -> b.roleName(r.roleName()).policyName(policyName));
+                    }
+                    iam.deleteRole(b -> b.roleName(r.roleName()));
+                }));
+            }
+        }
+    }
+
+    static JsonNode trustPolicy(Context ctx) {
+        ObjectNode doc = JSON.createObjectNode().put("Version", "2012-10-17");
+        ObjectNode s = doc.putArray("Statement").addObject().put("Effect", "Allow");
+        s.putObject("Principal").put("Service", "pipes.amazonaws.com");
+        s.put("Action", "sts:AssumeRole");
+        // AWS-SEMANTICS §1.11: only pipes of this account may assume it
+        s.putObject("Condition").putObject("StringEquals").put("aws:SourceAccount", ctx.account);
+        return doc;
+    }
+
+    static JsonNode permissions(Context ctx, PipeSubscription p, String sourceArn) {
+        ObjectNode doc = JSON.createObjectNode().put("Version", "2012-10-17");
+        ArrayNode st = doc.putArray("Statement");
+        ObjectNode read = st.addObject().put("Sid", "ReadSource").put("Effect", "Allow");
+        ArrayNode actions = read.putArray("Action");
+        switch (p.type()) {
+            case KINESIS -> List.of("kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords",
+                    "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:ListStreams").forEach(actions::add);
+            case DYNAMODB -> List.of("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
+                    "dynamodb:ListStreams").forEach(actions::add);
+            case SQS -> List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes").forEach(actions::add);
+        }
+        read.put("Resource", sourceArn);
+        ObjectNode send = st.addObject().put("Sid", "SendToWorkerQueue").put("Effect", "Allow").put("Action", "sqs:SendMessage");
+        ArrayNode targets = send.putArray("Resource").add(ctx.queueArn);
+        if (p.deadLetterQueue()) {
+            targets.add(ctx.queueArnOf(ctx.dlqName(p.name())));
+        }
+        String key = keyArn(ctx);
+        if (key != null) {
+            // AWS-SEMANTICS §6.3: a CMK-encrypted target needs only these identity grants for a pipe
+            ObjectNode kms = st.addObject().put("Sid", "UseQueueKey").put("Effect", "Allow");
+            kms.putArray("Action").add("kms:GenerateDataKey").add("kms:Decrypt");
+            kms.put("Resource", key);
+        }
+        return doc;
+    }
+
+    /** The queue's KMS key as an ARN (SQS reports an ARN, key id or alias). */
+    private static String keyArn(Context ctx) {
+        String k = ctx.queueKmsKey;
+        if (k == null) {
+            return null;
+        }
+        if (k.startsWith("arn:")) {
+            return k;
+        }
+        return "arn:" + ctx.partition + ":kms:" + ctx.region + ":" + ctx.account + ":" + (k.startsWith("alias/") ? k : "key/" + k);
+    }
+
+    /** IAM returns policy documents URL-encoded (RFC 3986). */
+    static JsonNode decode(String doc) {
+        if (doc == null) {
+            return null;
+        }
+        String text = doc.startsWith("%7B") || doc.startsWith("%7b") ? URLDecoder.decode(doc, StandardCharsets.UTF_8) : doc;
+        return SdkDiff.tree(text);
+    }
+}
