@@ -1,0 +1,32 @@
+package io.pipekit.pipes.bus;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import software.amazon.event.ruler.Machine;
+
+/** A rule on a bus: its pattern compiled by event-ruler, its state and its targets (guarded by the bus). */
+final class BusRule {
+
+    final String name;
+    final String arn;
+    final String busName;
+    String eventPattern;
+    String state;
+    String description;
+    Machine machine;
+    final Map<String, BusTarget> targets = new LinkedHashMap<>();
+
+    BusRule(String name, String arn, String busName) {
+        this.name = name;
+        this.arn = arn;
+        this.busName = busName;
+    }
+
+    String name() {
+        return name;
+    }
+
+    String arn() {
+        return arn;
+    }
+}

@@ -1,0 +1,249 @@
+package io.pipekit.pipes.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Pipes REST-JSON API (AWS-SEMANTICS §1.10) in front of a {@link PipesRuntime}, on a free
+ * loopback port, so the SDK's {@code PipesClient} (and anything built on it) works unchanged:
+ * {@code CreatePipe}, {@code DescribePipe}, {@code UpdatePipe}, {@code StartPipe}, {@code StopPipe},
+ * {@code DeletePipe}, {@code ListPipes}, plus {@code TagResource}/{@code ListTagsForResource}.
+ * Requests are not authenticated.
+ */
+public final class PipesApiServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PipesApiServer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final PipesRuntime runtime;
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final Map<String, Map<String, String>> tags = new ConcurrentHashMap<>();
+
+    private PipesApiServer(PipesRuntime runtime, HttpServer server, ExecutorService executor) {
+        this.runtime = runtime;
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /** Serves {@code runtime} on 127.0.0.1 and a free port. */
+    public static PipesApiServer start(PipesRuntime runtime) {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+            ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+            server.setExecutor(executor);
+            PipesApiServer api = new PipesApiServer(runtime, server, executor);
+            server.createContext("/", api::handle);
+            server.start();
+            return api;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot bind the local Pipes API", e);
+        }
+    }
+
+    /** The endpoint URL, usable as {@code AWS_ENDPOINT_URL_PIPES}. */
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            try {
+                JsonNode response = route(exchange);
+                respond(exchange, 200, response, null);
+            } catch (PipesApiException e) {
+                ObjectNode body = JSON.createObjectNode().put("message", e.getMessage());
+                respond(exchange, e.httpStatus(), body, e.errorType());
+            } catch (RuntimeException e) {
+                LOG.warn("local Pipes API failed on {} {}", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+                respond(exchange, 500, JSON.createObjectNode().put("message", e.toString()), "InternalException");
+            }
+        }
+    }
+
+    private JsonNode route(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getRawPath();
+        List<String> segments = java.util.Arrays.stream(path.split("/")).filter(s -> !s.isEmpty())
+                .map(s -> URLDecoder.decode(s, StandardCharsets.UTF_8)).toList();
+        if (segments.size() >= 2 && segments.get(0).equals("v1") && segments.get(1).equals("pipes")) {
+            if (segments.size() == 2 && method.equals("GET")) {
+                return listPipes(query(exchange.getRequestURI()));
+            }
+            String name = segments.size() > 2 ? segments.get(2) : null;
+            if (segments.size() == 3) {
+                return switch (method) {
+                    case "POST" -> summary(runtime.create(PipeDefinition.fromJson(name, body(exchange))));
+                    case "GET" -> describe(runtime.describe(name));
+                    case "PUT" -> summary(runtime.update(PipeDefinition.fromJson(name, body(exchange))));
+                    case "DELETE" -> summary(runtime.delete(name));
+                    default -> throw unknown(method, path);
+                };
+            }
+            if (segments.size() == 4 && method.equals("POST")) {
+                return switch (segments.get(3)) {
+                    case "start" -> summary(runtime.start(name));
+                    case "stop" -> summary(runtime.stop(name));
+                    default -> throw unknown(method, path);
+                };
+            }
+        }
+        if (segments.size() == 2 && segments.get(0).equals("tags")) {
+            String arn = segments.get(1);
+            if (method.equals("POST")) {
+                body(exchange).path("tags").properties().forEach(e -> tags.computeIfAbsent(arn, k -> new ConcurrentHashMap<>()).put(e.getKey(), e.getValue().asText()));
+                return JSON.createObjectNode();
+            }
+            if (method.equals("GET")) {
+                ObjectNode response = JSON.createObjectNode();
+                ObjectNode map = response.putObject("tags");
+                tags.getOrDefault(arn, Map.of()).forEach(map::put);
+                return response;
+            }
+        }
+        throw unknown(method, path);
+    }
+
+    private JsonNode listPipes(Map<String, String> query) {
+        ObjectNode response = JSON.createObjectNode();
+        ArrayNode list = response.putArray("Pipes");
+        for (PipeDefinition.Description pipe : runtime.list()) {
+            if (!matches(query.get("NamePrefix"), pipe.name())
+                    || !matches(query.get("SourcePrefix"), pipe.definition().source())
+                    || !matches(query.get("TargetPrefix"), pipe.definition().target())
+                    || (query.containsKey("DesiredState") && !query.get("DesiredState").equals(pipe.desiredState()))
+                    || (query.containsKey("CurrentState") && !query.get("CurrentState").equals(pipe.currentState().name()))) {
+                continue;
+            }
+            ObjectNode item = list.addObject();
+            item.put("Name", pipe.name());
+            item.put("Arn", pipe.arn());
+            item.put("DesiredState", pipe.desiredState());
+            item.put("CurrentState", pipe.currentState().name());
+            if (pipe.stateReason() != null) {
+                item.put("StateReason", pipe.stateReason());
+            }
+            item.put("CreationTime", epochSeconds(pipe.creationTime()));
+            item.put("LastModifiedTime", epochSeconds(pipe.lastModifiedTime()));
+            item.put("Source", pipe.definition().source());
+            item.put("Target", pipe.definition().target());
+        }
+        return response;
+    }
+
+    private static boolean matches(String prefix, String value) {
+        return prefix == null || (value != null && value.startsWith(prefix));
+    }
+
+    /** Create/Update/Start/Stop/Delete responses: {@code Arn, Name, DesiredState, CurrentState, CreationTime, LastModifiedTime}. */
+    private static ObjectNode summary(PipeDefinition.Description pipe) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("Arn", pipe.arn());
+        node.put("Name", pipe.name());
+        node.put("DesiredState", pipe.desiredState());
+        node.put("CurrentState", pipe.currentState().name());
+        node.put("CreationTime", epochSeconds(pipe.creationTime()));
+        node.put("LastModifiedTime", epochSeconds(pipe.lastModifiedTime()));
+        return node;
+    }
+
+    private ObjectNode describe(PipeDefinition.Description pipe) {
+        ObjectNode node = pipe.definition().request();
+        node.remove("Name");
+        node.put("Arn", pipe.arn());
+        node.put("Name", pipe.name());
+        node.put("DesiredState", pipe.desiredState());
+        node.put("CurrentState", pipe.currentState().name());
+        if (pipe.stateReason() != null) {
+            node.put("StateReason", pipe.stateReason());
+        }
+        node.put("CreationTime", epochSeconds(pipe.creationTime()));
+        node.put("LastModifiedTime", epochSeconds(pipe.lastModifiedTime()));
+        Map<String, String> pipeTags = new HashMap<>();
+        pipe.definition().request().path("Tags").properties().forEach(e -> pipeTags.put(e.getKey(), e.getValue().asText()));
+        pipeTags.putAll(tags.getOrDefault(pipe.arn(), Map.of()));
+        if (!pipeTags.isEmpty()) {
+            ObjectNode tagNode = node.putObject("Tags");
+            pipeTags.forEach(tagNode::put);
+        }
+        return node;
+    }
+
+    /** REST-JSON timestamps are epoch seconds as a JSON number. */
+    private static BigDecimal epochSeconds(Instant instant) {
+        return BigDecimal.valueOf(instant.toEpochMilli(), 3);
+    }
+
+    private static JsonNode body(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] bytes = in.readAllBytes();
+            if (bytes.length == 0) {
+                return JSON.createObjectNode();
+            }
+            try {
+                return JSON.readTree(bytes);
+            } catch (IOException e) {
+                throw PipesApiException.validation("The request body is not valid JSON: " + e.getMessage());
+            }
+        }
+    }
+
+    private static Map<String, String> query(URI uri) {
+        Map<String, String> query = new HashMap<>();
+        String raw = uri.getRawQuery();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    query.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return query;
+    }
+
+    private static PipesApiException unknown(String method, String path) {
+        return new PipesApiException("ValidationException", 400, "The local Pipes API does not serve " + method + " " + path);
+    }
+
+    private static void respond(HttpExchange exchange, int status, JsonNode body, String errorType) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.getResponseHeaders().set("x-amzn-RequestId", java.util.UUID.randomUUID().toString());
+        if (errorType != null) {
+            exchange.getResponseHeaders().set("x-amzn-ErrorType", errorType);
+        }
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.close();
+    }
+}

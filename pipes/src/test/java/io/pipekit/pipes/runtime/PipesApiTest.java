@@ -1,0 +1,125 @@
+package io.pipekit.pipes.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pipekit.local.EmbeddedSqs;
+import io.pipekit.local.LocalCloud;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
+import software.amazon.awssdk.services.pipes.PipesClient;
+import software.amazon.awssdk.services.pipes.model.ConflictException;
+import software.amazon.awssdk.services.pipes.model.CreatePipeResponse;
+import software.amazon.awssdk.services.pipes.model.DescribePipeResponse;
+import software.amazon.awssdk.services.pipes.model.KinesisStreamStartPosition;
+import software.amazon.awssdk.services.pipes.model.NotFoundException;
+import software.amazon.awssdk.services.pipes.model.PipeState;
+import software.amazon.awssdk.services.pipes.model.RequestedPipeState;
+import software.amazon.awssdk.services.pipes.model.ValidationException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** The SDK's PipesClient, unchanged, against the local Pipes REST API (AWS-SEMANTICS §1.10). */
+class PipesApiTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static LocalCloud cloud;
+    private static PipesClient pipes;
+    private static KinesisClient kinesis;
+    private static SqsClient sqs;
+
+    @BeforeAll
+    static void startStack() {
+        cloud = LocalCloud.builder().withKinesis().withPipes(PipesRuntime.Options.defaults()
+                .withIdlePollInterval(Duration.ofMillis(50)).withBackoff(Duration.ofMillis(50), Duration.ofMillis(200))).start();
+        pipes = cloud.pipesClient();
+        kinesis = cloud.kinesisClient();
+        sqs = cloud.sqsClient();
+        kinesis.createStream(b -> b.streamName("api-orders").shardCount(1));
+        await().until(() -> kinesis.describeStreamSummary(b -> b.streamName("api-orders")).streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
+    }
+
+    @AfterAll
+    static void stopStack() {
+        pipes.close();
+        kinesis.close();
+        sqs.close();
+        cloud.close();
+    }
+
+    @Test
+    void fullLifecycleThroughTheSdk() throws Exception {
+        String queue = cloud.sqs().createQueue("api-worker", Map.of());
+        String source = "arn:aws:kinesis:us-east-1:000000000000:stream/api-orders";
+        CreatePipeResponse created = pipes.createPipe(b -> b.name("api-pipe").source(source).target(EmbeddedSqs.queueArn("api-worker"))
+                .roleArn("arn:aws:iam::000000000000:role/pipe-role")
+                .sourceParameters(p -> p.kinesisStreamParameters(k -> k.startingPosition(KinesisStreamStartPosition.TRIM_HORIZON).batchSize(10))
+                        .filterCriteria(f -> f.filters(x -> x.pattern("{\"data\":{\"keep\":[true]}}"))))
+                .targetParameters(t -> t.inputTemplate("{\"n\":<$.data.n>,\"pipe\":<aws.pipes.pipe-arn>}"))
+                .tags(Map.of("team", "kit")));
+        assertThat(created.currentState()).isEqualTo(PipeState.CREATING);
+        assertThat(created.arn()).isEqualTo("arn:aws:pipes:us-east-1:000000000000:pipe/api-pipe");
+        assertThat(created.creationTime()).isNotNull();
+        await().until(() -> pipes.describePipe(b -> b.name("api-pipe")).currentState() == PipeState.RUNNING);
+
+        DescribePipeResponse described = pipes.describePipe(b -> b.name("api-pipe"));
+        assertThat(described.source()).isEqualTo(source);
+        assertThat(described.sourceParameters().kinesisStreamParameters().batchSize()).isEqualTo(10);
+        assertThat(described.sourceParameters().filterCriteria().filters().getFirst().pattern()).isEqualTo("{\"data\":{\"keep\":[true]}}");
+        assertThat(described.targetParameters().inputTemplate()).startsWith("{\"n\":");
+        assertThat(described.desiredStateAsString()).isEqualTo("RUNNING");
+        assertThat(described.tags()).containsEntry("team", "kit");
+
+        kinesis.putRecord(b -> b.streamName("api-orders").partitionKey("k").data(SdkBytes.fromUtf8String("{\"keep\":false,\"n\":1}")));
+        kinesis.putRecord(b -> b.streamName("api-orders").partitionKey("k").data(SdkBytes.fromUtf8String("{\"keep\":true,\"n\":2}")));
+        assertThat(JSON.readTree(Received.await(sqs, queue, 1).getFirst().body()))
+                .isEqualTo(JSON.readTree("{\"n\":2,\"pipe\":\"arn:aws:pipes:us-east-1:000000000000:pipe/api-pipe\"}"));
+
+        assertThat(pipes.listPipes(b -> b.namePrefix("api-")).pipes()).extracting(p -> p.name()).containsExactly("api-pipe");
+        assertThat(pipes.listPipes(b -> b.namePrefix("zzz")).pipes()).isEmpty();
+
+        assertThat(pipes.stopPipe(b -> b.name("api-pipe")).currentState()).isEqualTo(PipeState.STOPPING);
+        await().until(() -> pipes.describePipe(b -> b.name("api-pipe")).currentState() == PipeState.STOPPED);
+        assertThat(pipes.describePipe(b -> b.name("api-pipe")).desiredStateAsString()).isEqualTo("STOPPED");
+
+        // UpdatePipe replaces the template; Source stays, and restarting resumes after the checkpoint
+        pipes.updatePipe(b -> b.name("api-pipe").roleArn("arn:aws:iam::000000000000:role/pipe-role").desiredState(RequestedPipeState.RUNNING)
+                .sourceParameters(p -> p.kinesisStreamParameters(k -> k.batchSize(5))
+                        .filterCriteria(f -> f.filters(x -> x.pattern("{\"data\":{\"keep\":[true]}}"))))
+                .targetParameters(t -> t.inputTemplate("{\"updated\":<$.data.n>}")));
+        await().until(() -> pipes.describePipe(b -> b.name("api-pipe")).currentState() == PipeState.RUNNING);
+        kinesis.putRecord(b -> b.streamName("api-orders").partitionKey("k").data(SdkBytes.fromUtf8String("{\"keep\":true,\"n\":3}")));
+        assertThat(Received.await(sqs, queue, 1)).extracting(m -> m.body()).containsExactly("{\"updated\":3}");
+
+        pipes.deletePipe(b -> b.name("api-pipe"));
+        await().untilAsserted(() -> assertThatThrownBy(() -> pipes.describePipe(b -> b.name("api-pipe"))).isInstanceOf(NotFoundException.class));
+        assertThat(Base64.getEncoder()).isNotNull();
+    }
+
+    @Test
+    void errorsComeBackAsTheSdkExceptionTypes() {
+        assertThatThrownBy(() -> pipes.describePipe(b -> b.name("nope"))).isInstanceOf(NotFoundException.class)
+                .hasMessageContaining("nope");
+        assertThatThrownBy(() -> pipes.createPipe(b -> b.name("too-big").source("arn:aws:kinesis:us-east-1:000000000000:stream/api-orders")
+                .target(EmbeddedSqs.queueArn("x")).roleArn("arn:aws:iam::000000000000:role/r")
+                .sourceParameters(p -> p.kinesisStreamParameters(k -> k.startingPosition(KinesisStreamStartPosition.LATEST).batchSize(11)))))
+                .isInstanceOf(ValidationException.class).hasMessageContaining("BatchSize 11");
+        cloud.sqs().createQueue("dup-worker", Map.of());
+        pipes.createPipe(b -> b.name("dup").source("arn:aws:kinesis:us-east-1:000000000000:stream/api-orders").target(EmbeddedSqs.queueArn("dup-worker"))
+                .roleArn("arn:aws:iam::000000000000:role/r").desiredState(RequestedPipeState.STOPPED)
+                .sourceParameters(p -> p.kinesisStreamParameters(k -> k.startingPosition(KinesisStreamStartPosition.LATEST))));
+        assertThatThrownBy(() -> pipes.createPipe(b -> b.name("dup").source("arn:aws:kinesis:us-east-1:000000000000:stream/api-orders")
+                .target(EmbeddedSqs.queueArn("dup-worker")).roleArn("arn:aws:iam::000000000000:role/r")
+                .sourceParameters(p -> p.kinesisStreamParameters(k -> k.startingPosition(KinesisStreamStartPosition.LATEST)))))
+                .isInstanceOf(ConflictException.class);
+        await().until(() -> pipes.describePipe(b -> b.name("dup")).currentState() == PipeState.STOPPED);
+    }
+}

@@ -1,0 +1,63 @@
+package io.pipekit.pipes.transform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Placement rules of AWS-SEMANTICS §1.6 and §2.4, and the JSONPath subset. */
+class TemplateTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void valuePositionPlaceholdersBecomeJsonValues() throws Exception {
+        JsonNode event = JSON.readTree("{\"detail\":{\"instance-id\":\"i-0123456789\",\"n\":5,\"tags\":[\"a\",\"b\"]}}");
+        // the documentation example: strings get quotes, objects stay raw
+        String rendered = Template.parse("{\"instance\": <$.detail.instance-id>, \"pipeArn\": <aws.pipes.pipe-arn>, \"originalEvent\": <aws.pipes.event.json>, \"n\": <$.detail.n>, \"tags\": <$.detail.tags>}")
+                .render(name -> switch (name) {
+                    case "aws.pipes.pipe-arn" -> Optional.of(TextNode.valueOf("arn:aws:pipes:us-east-1:0:pipe/p"));
+                    case "aws.pipes.event.json" -> Optional.of(event);
+                    default -> JsonPath.parse(name).read(event);
+                });
+        assertThat(JSON.readTree(rendered)).isEqualTo(JSON.readTree(
+                "{\"instance\":\"i-0123456789\",\"pipeArn\":\"arn:aws:pipes:us-east-1:0:pipe/p\",\"originalEvent\":" + event + ",\"n\":5,\"tags\":[\"a\",\"b\"]}"));
+    }
+
+    @Test
+    void placeholdersInsideStringsAndPlainTemplatesAreInterpolatedAsText() throws Exception {
+        JsonNode event = JSON.readTree("{\"id\":\"42\",\"quote\":\"say \\\"hi\\\"\"}");
+        assertThat(Template.parse("{\"text\":\"order <$.id> says <$.quote>\"}").render(name -> JsonPath.parse(name).read(event)))
+                .isEqualTo("{\"text\":\"order 42 says say \\\"hi\\\"\"}");
+        assertThat(Template.parse("Order <$.id> created").render(name -> JsonPath.parse(name).read(event))).isEqualTo("Order 42 created");
+    }
+
+    @Test
+    void absentValuesRenderNullInValuePositionAndNothingInText() {
+        JsonNode empty = JSON.createObjectNode();
+        assertThat(Template.parse("{\"old\":<$.dynamodb.OldImage>,\"s\":\"x<$.missing>y\"}").render(name -> JsonPath.parse(name).read(empty)))
+                .isEqualTo("{\"old\":null,\"s\":\"xy\"}");
+    }
+
+    @Test
+    void jsonPathSupportsIndicesWildcardsAndDashes() throws Exception {
+        JsonNode node = JSON.readTree("{\"detail-type\":\"T\",\"items\":[{\"sku\":\"a\"},{\"sku\":\"b\"}]}");
+        assertThat(JsonPath.parse("$.detail-type").read(node)).contains(TextNode.valueOf("T"));
+        assertThat(JsonPath.parse("$.items[1].sku").read(node)).contains(TextNode.valueOf("b"));
+        assertThat(JsonPath.parse("$.items[*].sku").read(node)).contains(JSON.readTree("[\"a\",\"b\"]"));
+        assertThat(JsonPath.parse("$.nope").read(node)).isEmpty();
+        assertThat(JsonPath.parse("$").read(node)).contains(node);
+        assertThatThrownBy(() -> JsonPath.parse("detail")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(JsonPath.isPath("$.partitionKey")).isTrue();
+        assertThat(JsonPath.isPath("static-group")).isFalse();
+    }
+
+    @Test
+    void variablesAreListedInOrder() {
+        assertThat(Template.parse("{\"a\":<$.x>,\"b\":\"<aws.pipes.pipe-name>\"} a < b").variables()).containsExactly("$.x", "aws.pipes.pipe-name");
+    }
+}
