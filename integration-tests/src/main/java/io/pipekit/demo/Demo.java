@@ -8,12 +8,16 @@ import io.pipekit.worker.ShutdownReport;
 import io.pipekit.worker.Worker;
 import io.pipekit.worker.WorkerListener;
 import io.pipekit.worker.WorkerOptions;
+import io.pipekit.worker.protection.ProtectionOptions;
+import io.pipekit.worker.protection.TaskProtection;
+import io.pipekit.worker.protection.fake.FakeEcsAgent;
 import io.pipekit.worker.retry.BackoffPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -69,7 +73,8 @@ public final class Demo implements Callable<Integer> {
     public Integer call() throws Exception {
         long started = System.nanoTime();
         say("starting embedded SQS (ElasticMQ) …");
-        try (EmbeddedSqs server = EmbeddedSqs.start(); SqsClient sqs = server.newClient()) {
+        try (EmbeddedSqs server = EmbeddedSqs.start(); SqsClient sqs = server.newClient();
+             FakeEcsAgent agent = FakeEcsAgent.start()) { // a local ECS agent: protection state is visible here
             say("SQS ready at %s in %d ms", server.endpoint(), (System.nanoTime() - started) / 1_000_000);
             String dlq = sqs.createQueue(b -> b.queueName("demo-worker-dlq")).queueUrl();
             String queue = sqs.createQueue(b -> b.queueName("demo-worker").attributes(Map.of(QueueAttributeName.REDRIVE_POLICY,
@@ -81,18 +86,24 @@ public final class Demo implements Callable<Integer> {
                 @Override public void onFailure(QueueMessage message, Throwable cause, Duration delay) { retries.incrementAndGet(); }
                 @Override public void onDeleted(String queueUrl, int count) { deleted.addAndGet(count); }
             };
-            Worker worker = Worker.start(sqs, options, this::handle, counters);
+            TaskProtection protection = TaskProtection.start(
+                    ProtectionOptions.defaults(Optional.of(agent.agentUri())).withHoldDown(Duration.ofSeconds(3)));
+            Worker worker = Worker.start(sqs, options, this::handle, counters, protection);
             Thread producer = Thread.ofPlatform().name("demo-producer").start(() -> produce(sqs, queue));
 
             long deadline = System.nanoTime() + timeout.toNanos();
             int expected = events - poison;
             while (System.nanoTime() < deadline && !(processed.size() >= expected && depth(sqs, dlq) >= poison && worker.inFlight() == 0)) {
                 Thread.sleep(1000); // the live view's refresh period, not a wait for a result
-                say("produced %,6d | processed %,6d | deleted %,6d | in flight %3d | retries %,4d | DLQ %d",
-                        produced.get(), processed.size(), deleted.get(), worker.inFlight(), retries.get(), depth(sqs, dlq));
+                say("produced %,6d | processed %,6d | deleted %,6d | in flight %3d | retries %,4d | DLQ %d | task %s",
+                        produced.get(), processed.size(), deleted.get(), worker.inFlight(), retries.get(), depth(sqs, dlq),
+                        protection.status().state());
             }
             producer.join();
             ShutdownReport stop = worker.shutdown(Duration.ofSeconds(10));
+            protection.close();
+            say("task protection: %d calls to the (fake) ECS agent for %,d messages; %s at exit",
+                    agent.puts(), processed.size(), agent.protectedNow() ? "still protected" : "released");
             return report(expected, depth(sqs, dlq), stop, started);
         }
     }

@@ -18,8 +18,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -90,9 +93,31 @@ public final class Worker implements AutoCloseable {
         return worker;
     }
 
-    /** Completes when every poller's first receive succeeded; fails with the first receive error. */
+    /**
+     * Completes once every queue has answered a receive; fails with a queue's first receive error
+     * when none of its pollers succeeded. One answer per queue suffices: with back-pressure a
+     * queue's second poller may legitimately wait for capacity before its first receive.
+     */
     public CompletableFuture<Void> firstPoll() {
-        return CompletableFuture.allOf(pollers.stream().map(QueuePoller::firstPoll).toArray(CompletableFuture[]::new));
+        Map<String, List<CompletableFuture<Void>>> byQueue = new LinkedHashMap<>();
+        pollers.forEach(p -> byQueue.computeIfAbsent(p.queueUrl(), q -> new ArrayList<>()).add(p.firstPoll()));
+        return CompletableFuture.allOf(byQueue.values().stream().map(Worker::firstSuccess).toArray(CompletableFuture[]::new));
+    }
+
+    /** The first of the futures to succeed, or the failure of the last one to fail. */
+    private static CompletableFuture<Void> firstSuccess(List<CompletableFuture<Void>> attempts) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        AtomicInteger failures = new AtomicInteger();
+        for (CompletableFuture<Void> attempt : attempts) {
+            attempt.whenComplete((ok, error) -> {
+                if (error == null) {
+                    result.complete(null);
+                } else if (failures.incrementAndGet() == attempts.size()) {
+                    result.completeExceptionally(error);
+                }
+            });
+        }
+        return result;
     }
 
     /** Messages currently held (received and not yet settled). */
@@ -132,13 +157,17 @@ public final class Worker implements AutoCloseable {
         pollers.forEach(QueuePoller::stop);
         int heldAtStop = registry.size();
         boolean clean;
+        boolean interrupted = false;
         try {
             for (QueuePoller poller : pollers) {
                 poller.awaitStopped(Duration.ofSeconds(5));
             }
             clean = limiter.awaitInUseAtMost(0, budget);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // an interrupt cuts the drain short (e.g. a second SIGTERM); the releases and the delete
+            // flush below must still run, so the flag is restored only at the end — set, it would
+            // abort their SDK calls and the flusher join
+            interrupted = true;
             clean = false;
         }
         int released = 0;
@@ -154,6 +183,9 @@ public final class Worker implements AutoCloseable {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         shutdownReport = new ShutdownReport(took, Math.max(0, heldAtStop - released), released, clean);
         log.info("worker stopped in {} ms: {} drained, {} released", took.toMillis(), shutdownReport.drained(), released);
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
         return shutdownReport;
     }
 }

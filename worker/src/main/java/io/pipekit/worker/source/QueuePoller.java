@@ -75,6 +75,10 @@ public final class QueuePoller {
         thread = Thread.ofVirtual().name("pipekit-poller-" + queueName()).start(this::run);
     }
 
+    public String queueUrl() {
+        return queueUrl;
+    }
+
     /** Completes after the first receive succeeded, or exceptionally with the first receive's error. */
     public CompletableFuture<Void> firstPoll() {
         return firstPoll;

@@ -46,10 +46,10 @@ public final class HeartbeatSchedule {
      */
     public Optional<Duration> extension(Duration sinceReceive, Duration remaining) {
         Duration room = WorkerOptions.MAX_VISIBILITY.minus(sinceReceive).minus(CEILING_MARGIN);
-        Duration wanted = timeout.compareTo(room) <= 0 ? timeout : room;
-        if (wanted.compareTo(remaining.plusSeconds(1)) <= 0) {
-            return Optional.empty();
+        if (timeout.compareTo(room) <= 0) {
+            return Optional.of(timeout);
         }
-        return Optional.of(wanted);
+        // near the ceiling: only worth a call if it still lengthens the lease by a whole second
+        return room.compareTo(remaining.plusSeconds(1)) > 0 ? Optional.of(room) : Optional.empty();
     }
 }

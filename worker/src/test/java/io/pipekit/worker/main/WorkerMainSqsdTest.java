@@ -37,7 +37,7 @@ class WorkerMainSqsdTest {
 
     @Test
     void anUnknownModeIsAConfigurationError() {
-        int exit = WorkerMain.run(Map.of("COPILOT_QUEUE_URI", "http://127.0.0.1:1/000000000000/q", "PIPEKIT_MODE", "lambda"));
+        int exit = WorkerMain.run(Map.of("COPILOT_QUEUE_URI", "http://127.0.0.1:1/000000000000/q", "PIPEKIT_MODE", "lambda"), StopSignals::manual);
         assertThat(exit).isEqualTo(WorkerMain.EXIT_CONFIG);
         assertThat(err.toString()).startsWith("pipekit: configuration error: PIPEKIT_MODE: 'lambda' is not a mode");
     }
@@ -45,7 +45,7 @@ class WorkerMainSqsdTest {
     @Test
     void aRemoteForwardTargetIsRefusedWithOneLine() {
         int exit = WorkerMain.run(Map.of("COPILOT_QUEUE_URI", "http://127.0.0.1:1/000000000000/q", "PIPEKIT_MODE", "sqsd",
-                "PIPEKIT_SQSD_URL", "http://10.1.2.3:8080/"));
+                "PIPEKIT_SQSD_URL", "http://10.1.2.3:8080/"), StopSignals::manual);
         assertThat(exit).isEqualTo(WorkerMain.EXIT_CONFIG);
         assertThat(err.toString()).startsWith("pipekit: configuration error: PIPEKIT_SQSD_URL: 'http://10.1.2.3:8080/' is not a loopback address");
         assertThat(err.toString().lines()).hasSize(1);
@@ -56,7 +56,7 @@ class WorkerMainSqsdTest {
         String queue = sqs.queue("sqsd-main-unhealthy");
         sqs.send(queue, java.util.List.of("must stay"));
         int exit = WorkerMain.run(Map.of("COPILOT_QUEUE_URI", queue, "PIPEKIT_MODE", "sqsd",
-                "PIPEKIT_SQSD_URL", "http://127.0.0.1:1/", "PIPEKIT_SQSD_HEALTH_URL", "/health", "PIPEKIT_SQSD_HEALTH_TIMEOUT", "1500ms"));
+                "PIPEKIT_SQSD_URL", "http://127.0.0.1:1/", "PIPEKIT_SQSD_HEALTH_URL", "/health", "PIPEKIT_SQSD_HEALTH_TIMEOUT", "1500ms"), StopSignals::manual);
         assertThat(exit).isEqualTo(WorkerMain.EXIT_CONFIG);
         assertThat(err.toString()).startsWith("pipekit: configuration error: PIPEKIT_SQSD_HEALTH_URL: the app did not answer 200");
         assertThat(sqs.visible(queue)).isEqualTo(1); // never received
@@ -67,7 +67,7 @@ class WorkerMainSqsdTest {
         System.setProperty("aws.endpointUrlSqs", sqs.server().endpoint().toString());
         String missing = sqs.server().endpoint() + "/000000000000/does-not-exist";
 
-        int exit = WorkerMain.run(Map.of("COPILOT_QUEUE_URI", missing, "PIPEKIT_WAIT_TIME", "1s", "PIPEKIT_MODE", "sqsd"));
+        int exit = WorkerMain.run(Map.of("COPILOT_QUEUE_URI", missing, "PIPEKIT_WAIT_TIME", "1s", "PIPEKIT_MODE", "sqsd"), StopSignals::manual);
 
         assertThat(exit).isEqualTo(WorkerMain.EXIT_UNREACHABLE);
     }

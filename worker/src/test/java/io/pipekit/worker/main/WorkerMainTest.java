@@ -38,14 +38,14 @@ class WorkerMainTest {
 
     @Test
     void missingQueueIsAConfigurationError() {
-        assertThat(WorkerMain.run(Map.of())).isEqualTo(WorkerMain.EXIT_CONFIG);
+        assertThat(WorkerMain.run(Map.of(), StopSignals::manual)).isEqualTo(WorkerMain.EXIT_CONFIG);
         assertThat(err.toString()).startsWith("pipekit: configuration error: COPILOT_QUEUE_URI").contains("PIPEKIT_QUEUE_URLS");
         assertThat(err.toString().lines()).hasSize(1);
     }
 
     @Test
     void unknownHandlerClassIsAConfigurationError() {
-        int exit = WorkerMain.run(Map.of("COPILOT_QUEUE_URI", "http://127.0.0.1:1/000000000000/q", "PIPEKIT_HANDLER", "com.example.Nope"));
+        int exit = WorkerMain.run(Map.of("COPILOT_QUEUE_URI", "http://127.0.0.1:1/000000000000/q", "PIPEKIT_HANDLER", "com.example.Nope"), StopSignals::manual);
         assertThat(exit).isEqualTo(WorkerMain.EXIT_CONFIG);
         assertThat(err.toString()).contains("PIPEKIT_HANDLER").contains("com.example.Nope");
     }
@@ -55,7 +55,7 @@ class WorkerMainTest {
         System.setProperty("aws.endpointUrlSqs", sqs.server().endpoint().toString());
         String missing = sqs.server().endpoint() + "/000000000000/does-not-exist";
 
-        int exit = WorkerMain.run(Map.of("COPILOT_QUEUE_URI", missing, "PIPEKIT_WAIT_TIME", "1s"));
+        int exit = WorkerMain.run(Map.of("COPILOT_QUEUE_URI", missing, "PIPEKIT_WAIT_TIME", "1s"), StopSignals::manual);
 
         assertThat(exit).isEqualTo(WorkerMain.EXIT_UNREACHABLE);
         assertThat(err.toString()).contains("queue does not exist").contains("does-not-exist");
@@ -70,7 +70,7 @@ class WorkerMainTest {
         System.setProperty("aws.endpointUrlSqs", "http://127.0.0.1:" + closedPort);
 
         int exit = WorkerMain.run(Map.of("COPILOT_QUEUE_URI", "http://127.0.0.1:" + closedPort + "/000000000000/q",
-                "PIPEKIT_WAIT_TIME", "1s"));
+                "PIPEKIT_WAIT_TIME", "1s"), StopSignals::manual);
 
         assertThat(exit).isEqualTo(WorkerMain.EXIT_UNREACHABLE);
         assertThat(err.toString()).contains("cannot connect to the SQS endpoint").contains("AWS_ENDPOINT_URL");

@@ -26,6 +26,14 @@ class HeartbeatScheduleTest {
     }
 
     @Test
+    void anEarlyHeartbeatStillExtendsByTheFullTimeout() {
+        // fraction 0.2: due with 80 % of the lease left — the extension must not be mistaken for "no room"
+        HeartbeatSchedule early = new HeartbeatSchedule(Duration.ofSeconds(3), 0.2);
+        assertThat(early.isDue(now.plusMillis(2_400), now)).isTrue();
+        assertThat(early.extension(Duration.ofSeconds(1), Duration.ofMillis(2_400))).contains(Duration.ofSeconds(3));
+    }
+
+    @Test
     void neverAsksPastTwelveHoursFromTheReceive() {
         Duration sinceReceive = Duration.ofHours(12).minusSeconds(25);
         assertThat(schedule.extension(sinceReceive, Duration.ofSeconds(5))).contains(Duration.ofSeconds(15));
