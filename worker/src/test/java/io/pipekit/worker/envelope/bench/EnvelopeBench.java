@@ -65,23 +65,27 @@ public final class EnvelopeBench {
         System.out.printf("machine: %d cpus, %s %s, JDK %s; load average %.1f before, %.1f after%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
                 Runtime.version(), loadBefore, loadAfter);
-        System.out.printf("%-31s %11s %11s %11s %8s %8s%n", "body", "readTree", "decode", "decode+use", "d/rT", "d+u/rT");
+        System.out.printf("%-31s %11s %11s %11s %8s %13s %8s%n", "body", "readTree", "decode", "decode+use", "d/rT",
+                "(min-max)", "d+u/rT");
         perRound.forEach((fixture, m) -> {
             List<Double> baseline = m.get(METHODS[0]);
-            System.out.printf("%-31s %,11.0f %,11.0f %,11.0f %8.2f %8.2f%n", fixture,
+            List<Double> ratios = ratios(m.get(METHODS[1]), baseline);
+            System.out.printf("%-31s %,11.0f %,11.0f %,11.0f %8.2f %13s %8.2f%n", fixture,
                     median(baseline), median(m.get(METHODS[1])), median(m.get(METHODS[2])),
-                    medianRatio(m.get(METHODS[1]), baseline), medianRatio(m.get(METHODS[2]), baseline));
+                    median(ratios), String.format("(%.2f-%.2f)", ratios.stream().min(Double::compare).orElseThrow(),
+                            ratios.stream().max(Double::compare).orElseThrow()),
+                    median(ratios(m.get(METHODS[2]), baseline)));
         });
         System.out.println("d/rT = decode / readTree of the same body (1.00 = as fast as parsing the body with Jackson alone);"
                 + " d+u/rT adds the payload a handler typically reads.");
     }
 
-    private static double medianRatio(List<Double> values, List<Double> baseline) {
+    private static List<Double> ratios(List<Double> values, List<Double> baseline) {
         List<Double> ratios = new ArrayList<>();
         for (int i = 0; i < values.size(); i++) {
             ratios.add(values.get(i) / baseline.get(i));
         }
-        return median(ratios);
+        return ratios;
     }
 
     private static double median(List<Double> values) {
