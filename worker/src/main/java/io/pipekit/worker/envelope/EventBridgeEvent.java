@@ -110,4 +110,10 @@ public record EventBridgeEvent(
     public String summary() {
         return "EVENTBRIDGE source=" + source + " detail-type=" + detailType + " id=" + id;
     }
+
+    /** Id and origin only: a record's default toString would print the body into logs. */
+    @Override
+    public String toString() {
+        return "EventBridgeEvent[message " + messageId() + ": " + summary() + "]";
+    }
 }

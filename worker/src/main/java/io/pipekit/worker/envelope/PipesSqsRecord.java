@@ -118,4 +118,10 @@ public record PipesSqsRecord(
     public String summary() {
         return "PIPES_SQS queue=" + eventSourceArn + " sourceMessageId=" + sourceMessageId;
     }
+
+    /** Id and origin only: a record's default toString would print the body into logs. */
+    @Override
+    public String toString() {
+        return "PipesSqsRecord[message " + messageId() + ": " + summary() + "]";
+    }
 }

@@ -134,4 +134,10 @@ public record SnsNotification(
     public String summary() {
         return "SNS topic=" + topicArn + " snsMessageId=" + snsMessageId;
     }
+
+    /** Id and origin only: a record's default toString would print the body into logs. */
+    @Override
+    public String toString() {
+        return "SnsNotification[message " + messageId() + ": " + summary() + "]";
+    }
 }
