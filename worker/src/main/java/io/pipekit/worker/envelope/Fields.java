@@ -107,7 +107,7 @@ final class Fields {
         }
         Map<String, String> result = new LinkedHashMap<>();
         map.object.fieldNames().forEachRemaining(name -> result.put(name, map.requiredText(name)));
-        return Map.copyOf(result);
+        return java.util.Collections.unmodifiableMap(result); // keeps the wire order
     }
 
     /** A number, or a numeric string; null when absent. */

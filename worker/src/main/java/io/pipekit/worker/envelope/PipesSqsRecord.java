@@ -111,7 +111,7 @@ public record PipesSqsRecord(
             }
             result.put(name, new MessageAttribute(dataType, attr.text("stringValue"), bytes));
         });
-        return Map.copyOf(result);
+        return java.util.Collections.unmodifiableMap(result); // keeps the wire order
     }
 
     @Override

@@ -127,7 +127,7 @@ public record SnsNotification(
                 result.put(name, new MessageAttribute(type, value, null));
             }
         });
-        return Map.copyOf(result);
+        return java.util.Collections.unmodifiableMap(result); // keeps the wire order
     }
 
     @Override
