@@ -36,13 +36,16 @@ class WorkerHeartbeatTest {
         // extend once 20 % of the 3 s lease is used: 2.4 s of slack for a loaded CI machine
         WorkerOptions options = WorkerOptions.builder(queue).waitTime(Duration.ofSeconds(1))
                 .visibilityTimeout(Duration.ofSeconds(3)).heartbeatFraction(0.2).build();
-        try (SqsProbe probe = new SqsProbe(queue);
-             Worker worker = Worker.start(sqs.sqs(), options, m -> {
+        try (Worker worker = Worker.start(sqs.sqs(), options, m -> {
                  deliveries.computeIfAbsent(m.body(), b -> new AtomicInteger()).incrementAndGet();
                  Thread.sleep(Duration.ofMillis(7_500)); // the work itself: 2.5 visibility timeouts
              }, listener)) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> sqs.held(queue) == 0);
-            assertThat(probe.stolen()).as("a competing consumer never saw the messages").isZero();
+            await().atMost(Duration.ofSeconds(10)).until(() -> deliveries.size() == 2);
+            // only now a competing consumer starts polling: it must never get them while they run
+            try (SqsProbe probe = new SqsProbe(queue)) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> sqs.held(queue) == 0);
+                assertThat(probe.stolen()).as("a competing consumer never saw the messages").isZero();
+            }
         }
 
         assertThat(deliveries).containsOnlyKeys("slow-1", "slow-2");

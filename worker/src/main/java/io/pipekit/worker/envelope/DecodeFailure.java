@@ -34,4 +34,10 @@ public record DecodeFailure(QueueMessage queueMessage, EnvelopeKind claimedKind,
     public String summary() {
         return "DECODE_FAILURE claimed=" + claimedKind + " reason=" + reason;
     }
+
+    /** Id and origin only: a record's default toString would print the body into logs. */
+    @Override
+    public String toString() {
+        return "DecodeFailure[message " + messageId() + ": " + summary() + "]";
+    }
 }

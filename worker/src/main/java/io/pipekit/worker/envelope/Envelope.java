@@ -13,7 +13,7 @@ import io.pipekit.worker.QueueMessage;
  *     case EventBridgeEvent e when e.source().equals("aws.s3") -> thumbnails.accept(e);
  *     case SnsNotification n -> handle(n.inner());
  *     case DecodeFailure f -> throw f.toException();
- *     default -> log.info("ignored {}", envelope.summary());
+ *     default -> log.info("ignored message {}", message.messageId());
  * }
  * }</pre>
  *

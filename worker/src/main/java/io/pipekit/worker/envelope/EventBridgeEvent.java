@@ -51,7 +51,7 @@ public record EventBridgeEvent(
                 f.text("region"),
                 f.textArray("resources"),
                 f.text("replay-name"),
-                Payload.json(f.any("detail") == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : f.any("detail")),
+                Payload.json(event.get("detail")), // present: the detector required it
                 event);
     }
 
@@ -109,5 +109,11 @@ public record EventBridgeEvent(
     @Override
     public String summary() {
         return "EVENTBRIDGE source=" + source + " detail-type=" + detailType + " id=" + id;
+    }
+
+    /** Id and origin only: a record's default toString would print the body into logs. */
+    @Override
+    public String toString() {
+        return "EventBridgeEvent[message " + messageId() + ": " + summary() + "]";
     }
 }

@@ -107,7 +107,7 @@ final class Fields {
         }
         Map<String, String> result = new LinkedHashMap<>();
         map.object.fieldNames().forEachRemaining(name -> result.put(name, map.requiredText(name)));
-        return Map.copyOf(result);
+        return java.util.Collections.unmodifiableMap(result); // keeps the wire order
     }
 
     /** A number, or a numeric string; null when absent. */
@@ -131,6 +131,14 @@ final class Fields {
 
     /** Epoch seconds with a fraction (Kinesis, DynamoDB streams) as an instant, to the millisecond. */
     Instant epochSeconds(String field) {
+        JsonNode value = object.get(field);
+        if (value != null && value.isNumber() && !value.isBigDecimal() && !value.isBigInteger()) {
+            // fast path for what AWS sends: 1545084650.987 (a double; ample precision for milliseconds)
+            double millis = value.doubleValue() * 1000;
+            if (millis > -8.64e18 && millis < 8.64e18) {
+                return Instant.ofEpochMilli(Math.round(millis));
+            }
+        }
         BigDecimal seconds = number(field);
         if (seconds == null) {
             return null;
@@ -149,7 +157,7 @@ final class Fields {
             return null;
         }
         try {
-            return Instant.parse(value);
+            return IsoInstants.parse(value);
         } catch (DateTimeParseException e) {
             throw new MalformedEnvelope(where + "." + field + " is not an ISO-8601 timestamp");
         }

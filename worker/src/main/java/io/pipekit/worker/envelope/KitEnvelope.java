@@ -121,4 +121,10 @@ public record KitEnvelope(
     public String summary() {
         return "KIT pipe=" + pipe + " source=" + source + " eventId=" + eventId;
     }
+
+    /** Id and origin only: a record's default toString would print the body into logs. */
+    @Override
+    public String toString() {
+        return "KitEnvelope[message " + messageId() + ": " + summary() + "]";
+    }
 }

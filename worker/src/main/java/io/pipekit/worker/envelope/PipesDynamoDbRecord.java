@@ -169,4 +169,10 @@ public record PipesDynamoDbRecord(
     public String summary() {
         return "PIPES_DYNAMODB stream=" + eventSourceArn + " eventName=" + eventName + " eventId=" + eventId;
     }
+
+    /** Id and origin only: a record's default toString would print the body into logs. */
+    @Override
+    public String toString() {
+        return "PipesDynamoDbRecord[message " + messageId() + ": " + summary() + "]";
+    }
 }

@@ -100,4 +100,10 @@ public record PipesKinesisRecord(
     public String summary() {
         return "PIPES_KINESIS stream=" + eventSourceArn + " eventId=" + eventId;
     }
+
+    /** Id and origin only: a record's default toString would print the body into logs. */
+    @Override
+    public String toString() {
+        return "PipesKinesisRecord[message " + messageId() + ": " + summary() + "]";
+    }
 }

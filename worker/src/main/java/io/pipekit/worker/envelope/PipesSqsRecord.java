@@ -111,11 +111,17 @@ public record PipesSqsRecord(
             }
             result.put(name, new MessageAttribute(dataType, attr.text("stringValue"), bytes));
         });
-        return Map.copyOf(result);
+        return java.util.Collections.unmodifiableMap(result); // keeps the wire order
     }
 
     @Override
     public String summary() {
         return "PIPES_SQS queue=" + eventSourceArn + " sourceMessageId=" + sourceMessageId;
+    }
+
+    /** Id and origin only: a record's default toString would print the body into logs. */
+    @Override
+    public String toString() {
+        return "PipesSqsRecord[message " + messageId() + ": " + summary() + "]";
     }
 }

@@ -18,4 +18,10 @@ public record RawMessage(QueueMessage queueMessage, Payload body) implements Env
     public String summary() {
         return "RAW";
     }
+
+    /** Id and origin only: a record's default toString would print the body into logs. */
+    @Override
+    public String toString() {
+        return "RawMessage[message " + messageId() + ": " + summary() + "]";
+    }
 }

@@ -144,4 +144,10 @@ public record S3Notification(QueueMessage queueMessage, List<ObjectEvent> record
         return "S3 records=" + records.size()
                 + (records.isEmpty() ? "" : " bucket=" + records.get(0).bucketName() + " event=" + records.get(0).eventName());
     }
+
+    /** Id and origin only: a record's default toString would print the body into logs. */
+    @Override
+    public String toString() {
+        return "S3Notification[message " + messageId() + ": " + summary() + "]";
+    }
 }

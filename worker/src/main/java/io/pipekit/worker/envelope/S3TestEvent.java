@@ -21,4 +21,10 @@ public record S3TestEvent(QueueMessage queueMessage, String bucket, String time,
     public String summary() {
         return "S3_TEST bucket=" + bucket;
     }
+
+    /** Id and origin only: a record's default toString would print the body into logs. */
+    @Override
+    public String toString() {
+        return "S3TestEvent[message " + messageId() + ": " + summary() + "]";
+    }
 }

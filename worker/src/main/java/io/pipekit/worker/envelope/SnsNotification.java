@@ -127,11 +127,17 @@ public record SnsNotification(
                 result.put(name, new MessageAttribute(type, value, null));
             }
         });
-        return Map.copyOf(result);
+        return java.util.Collections.unmodifiableMap(result); // keeps the wire order
     }
 
     @Override
     public String summary() {
         return "SNS topic=" + topicArn + " snsMessageId=" + snsMessageId;
+    }
+
+    /** Id and origin only: a record's default toString would print the body into logs. */
+    @Override
+    public String toString() {
+        return "SnsNotification[message " + messageId() + ": " + summary() + "]";
     }
 }

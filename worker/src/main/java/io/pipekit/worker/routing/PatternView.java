@@ -34,7 +34,7 @@ final class PatternView {
             case SnsNotification n -> n.json();
             case S3Notification s -> s.json();
             case KitEnvelope k -> k.json();
-            case RawMessage r -> r.body().isJson() ? r.body().json() : null;
+            case RawMessage r -> r.body().isJson() && r.body().json().isObject() ? r.body().json() : null;
             case S3TestEvent t -> null;
             case DecodeFailure f -> null;
         };

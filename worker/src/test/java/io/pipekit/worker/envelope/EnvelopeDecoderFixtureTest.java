@@ -439,4 +439,13 @@ class EnvelopeDecoderFixtureTest {
         assertThat(r.body().isJson()).isTrue();
         assertThat(r.body().as(Order.class)).isEqualTo(new Order("order.created", "42"));
     }
+
+    @Test
+    void toStringNamesTheMessageButNeverPrintsTheBody() {
+        for (String name : Fixtures.ALL) {
+            Envelope envelope = decoder.decode(fixture(name));
+            assertThat(envelope.toString()).contains("msg-" + name)
+                    .doesNotContain("Hello, this", "order 42 shipped", "This is a test message", "New item!", "i-0123456789", "A-1");
+        }
+    }
 }

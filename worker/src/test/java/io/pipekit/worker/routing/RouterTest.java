@@ -156,6 +156,18 @@ class RouterTest {
     }
 
     @Test
+    void rawJsonBodiesCanBeRoutedByPattern() throws Exception {
+        Router router = Router.builder()
+                .onPattern(RawMessage.class, "{\"type\":[{\"prefix\":\"order.\"}]}", record("orders"))
+                .unmatched(UnmatchedPolicy.ACK_AND_LOG)
+                .build();
+        router.handle(fixture("raw-json.json"));
+        router.handle(Fixtures.message("m-array", "[{\"type\":\"order.created\"}]"));
+        router.handle(fixture("raw-text.txt"));
+        assertThat(calls).containsExactly("orders:RAW:msg-raw-json.json");
+    }
+
+    @Test
     void invalidPatternIsRejectedAtBuildTime() {
         assertThatThrownBy(() -> Router.builder().onEventPattern("{\"source\":\"not-an-array\"}", record("x")))
                 .isInstanceOf(IllegalArgumentException.class)
