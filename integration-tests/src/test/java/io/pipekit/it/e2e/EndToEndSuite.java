@@ -43,6 +43,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -70,6 +72,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class EndToEndSuite {
 
+    private static final Logger log = LoggerFactory.getLogger(EndToEndSuite.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ROLE = "arn:aws:iam::000000000000:role/pipekit-e2e";
     /** The kit's Kinesis template (copilot/subscriptions.yml, AWS-SEMANTICS §7). */
@@ -130,6 +133,7 @@ public abstract class EndToEndSuite {
         Set<Long> expected = seqs(produced, e -> wanted.contains(e.type()));
         assertThat(expected).isNotEmpty().hasSizeLessThan((int) sent.sent()); // the filter really dropped some
         DeliveryAudit.Report report = got.report(sent.sent());
+        logReport("kinesis→pipe(filter, kit template)→sqs", sent.sent(), expected.size(), report);
         assertThat(report.duplicates()).as("duplicates").isZero();
         assertThat(report.missing()).as("only the filtered-out events are missing").isEqualTo(sent.sent() - expected.size());
         assertThat(report.otherRuns()).isZero();
@@ -177,6 +181,7 @@ public abstract class EndToEndSuite {
             awaitProcessed(got, (int) sent.sent(), queue);
 
             DeliveryAudit.Report report = got.report(sent.sent());
+            logReport("kinesis→pipe(flat record)→sqs", sent.sent(), sent.sent(), report);
             assertThat(report.missing()).as("missing %s", report.missingSeqs()).isZero();
             assertThat(report.duplicates()).isZero();
             assertThat(report.unique()).isEqualTo(EVENTS);
@@ -267,6 +272,7 @@ public abstract class EndToEndSuite {
             assertThat(cancelled).as("some orders were cancelled, so REMOVE is exercised").isNotEmpty();
             assertThat(expectedModifies).as("some orders shipped, so MODIFY is exercised").isNotEmpty();
             DeliveryAudit.Report report = changed.report(sent.sent());
+            logReport("dynamodb stream→pipe(filter on eventName)→sqs [+" + cancelled.size() + " REMOVE]", sent.sent(), arriving, report);
             assertThat(report.duplicates()).isZero();
             assertThat(report.missing()).isEqualTo(sent.sent() - arriving); // the MODIFYs the filter dropped
             assertThat(stack.pipeMetrics("e2e-dynamodb").filtered()).isEqualTo(sent.sent() - arriving);
@@ -324,8 +330,10 @@ public abstract class EndToEndSuite {
             await().atMost(DELIVERY).during(Duration.ofMillis(500))
                     .until(() -> transformed.size() == cancelled.size() && held(transformedQueue) == 0);
 
+            DeliveryAudit.Report report = envelopes.report(sent.sent());
+            logReport("eventbridge rule→sqs [+" + cancelled.size() + " via InputTransformer]", sent.sent(), paidOrShipped.size(), report);
             assertThat(envelopes.seqs()).isEqualTo(paidOrShipped);
-            assertThat(envelopes.report(sent.sent()).duplicates()).isZero();
+            assertThat(report.duplicates()).isZero();
             assertThat(envelopes.inOrder()).extracting(SampleEvent::type).containsOnly("order.paid", "order.shipped");
             assertThat(transformed.keySet()).isEqualTo(cancelled.keySet());
             cancelled.forEach((seq, e) -> assertThat(transformed.get(seq))
@@ -361,6 +369,7 @@ public abstract class EndToEndSuite {
             assertThat(sent.allDelivered()).as(sent.toText()).isTrue();
             awaitProcessed(got, (int) sent.sent(), queue);
             DeliveryAudit.Report report = got.report(sent.sent());
+            logReport("sns envelopes→sqs", sent.sent(), sent.sent(), report);
             assertThat(report.missing()).isZero();
             assertThat(report.duplicates()).isZero();
         }
@@ -417,6 +426,7 @@ public abstract class EndToEndSuite {
             app.stop(0);
         }
         DeliveryAudit.Report report = accepted.report(events);
+        logReport("kinesis→pipe→sqs→sqsd→http app", events, events, report);
         assertThat(report.missing()).isZero();
         assertThat(report.duplicates()).as("a 200 deletes: nothing is accepted twice").isZero();
         posts.forEach((seq, n) -> assertThat(n.get()).as("POSTs of seq %d", seq).isEqualTo(seq % 10 == 0 ? 2 : 1));
@@ -451,6 +461,7 @@ public abstract class EndToEndSuite {
             assertThat(sent.allDelivered()).as(sent.toText()).isTrue();
             awaitProcessed(got, (int) sent.sent(), queue);
             DeliveryAudit.Report report = got.report(sent.sent());
+            logReport("kinesis→pipe→fifo sqs", sent.sent(), sent.sent(), report);
             assertThat(report.missing()).isZero();
             assertThat(report.duplicates()).isZero();
         }
@@ -462,6 +473,13 @@ public abstract class EndToEndSuite {
     }
 
     // ---------------------------------------------------------------- plumbing
+
+    /** One line per path: what was produced, what had to arrive, what the worker processed, duplicates and latency. */
+    void logReport(String path, long produced, long expected, DeliveryAudit.Report report) {
+        log.info("{} {}: produced {}, expected {}, processed {} ({} distinct), duplicates {}, latency p50 {} ms, p99 {} ms",
+                stack.label(), path, produced, expected, report.received(), report.unique(), report.duplicates(),
+                report.latencyP50().toMillis(), report.latencyP99().toMillis());
+    }
 
     TrafficPlan plan(Scenario scenario, String runId) {
         return TrafficPlan.of(scenario).withCount(EVENTS).withRate(0).withSeed(42).withRunId(runId).withConcurrency(2);
