@@ -1,0 +1,43 @@
+package io.pipekit.it.e2e;
+
+import io.pipekit.pipes.runtime.PipeMetrics;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.pipes.PipesClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The AWS endpoints one end-to-end suite runs against: the embedded stack or LocalStack. Every
+ * client is the unchanged AWS SDK v2 client; the stack owns and closes them.
+ *
+ * <p>The Pipes API is always pipekit's local Pipes runtime (LocalStack community has no Pipes,
+ * AWS-SEMANTICS §8); on LocalStack it reads LocalStack's Kinesis and DynamoDB streams and writes
+ * LocalStack's SQS.
+ */
+public interface Stack extends AutoCloseable {
+
+    /** Shown in test names and failures. */
+    String label();
+
+    SqsClient sqs();
+
+    KinesisClient kinesis();
+
+    DynamoDbClient dynamoDb();
+
+    EventBridgeClient eventBridge();
+
+    PipesClient pipes();
+
+    /** Counters of the local Pipes runtime for one pipe: the sync point "the pipe has read everything". */
+    PipeMetrics pipeMetrics(String pipeName);
+
+    /** The ARN of a stream, as the Pipes API takes it for {@code Source}. */
+    default String streamArn(String streamName) {
+        return kinesis().describeStreamSummary(b -> b.streamName(streamName)).streamDescriptionSummary().streamARN();
+    }
+
+    @Override
+    void close();
+}
