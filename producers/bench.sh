@@ -4,9 +4,6 @@
 #   producers/bench.sh KinesisThroughputBench [records-per-run] [rounds] [concurrency]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+. .ci/test-main.sh
 bench=$1; shift
-./mvnw -q -B -ntp -pl producers -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile=target/test.classpath -Dmdep.includeScope=test >/dev/null
-cp="producers/target/test-classes:producers/target/classes:$(cat producers/target/test.classpath)"
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" "io.pipekit.producers.bench.$bench" "$@"
+run_test_main producers "io.pipekit.producers.bench.$bench" "$@"

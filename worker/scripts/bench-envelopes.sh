@@ -4,8 +4,5 @@
 # Builds in the reactor (never installs), then runs JMH from the test classpath so its fork works.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-./mvnw -q -B -ntp -pl worker -am test-compile dependency:build-classpath \
-    -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
-exec "$JAVA_HOME/bin/java" -cp "worker/target/test-classes:worker/target/classes:$(cat worker/target/bench-classpath.txt)" \
-    io.pipekit.worker.envelope.bench.EnvelopeBench "$@"
+. .ci/test-main.sh
+run_test_main worker io.pipekit.worker.envelope.bench.EnvelopeBench "$@"

@@ -1,12 +1,14 @@
 package io.pipekit.producers.bench;
 
+import io.pipekit.local.EmbeddedKinesis;
+import io.pipekit.local.KinesisBackend;
 import io.pipekit.producers.Producer;
 import io.pipekit.producers.RunSummary;
 import io.pipekit.producers.Scenario;
 import io.pipekit.producers.Targets;
 import io.pipekit.producers.TrafficPlan;
 import io.pipekit.producers.internal.scenario.EventGenerator;
-import io.pipekit.producers.testing.KinesisMock;
+import io.pipekit.producers.testing.KinesisStreams;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,7 +39,7 @@ public final class KinesisThroughputBench {
         int shards = 2;
         System.out.printf(Locale.ROOT, "kinesis-mock, %d records per run, %d shards, %d rounds (+1 warm-up), producer concurrency %d, %d cores%n",
                 records, shards, rounds, concurrency, Runtime.getRuntime().availableProcessors());
-        try (KinesisMock mock = KinesisMock.start(); KinesisClient kinesis = mock.newClient()) {
+        try (EmbeddedKinesis mock = EmbeddedKinesis.start(KinesisBackend.KINESIS_MOCK); KinesisClient kinesis = mock.newClient()) {
             double[] raw = new double[rounds];
             double[] producer = new double[rounds];
             for (int round = -1; round < rounds; round++) {
@@ -62,7 +64,7 @@ public final class KinesisThroughputBench {
 
     private static double produce(KinesisClient kinesis, int round, int records, int shards, int concurrency) {
         String stream = "prod-" + (round + 1);
-        KinesisMock.createStream(kinesis, stream, shards);
+        KinesisStreams.create(kinesis, stream, shards);
         TrafficPlan plan = TrafficPlan.of(Scenario.ORDERS).withCount(records).withKeys(io.pipekit.producers.KeySpace.uniform(1000))
                 .withConcurrency(concurrency);
         RunSummary s = Producer.run(plan, Targets.kinesis(kinesis, stream));
@@ -73,7 +75,7 @@ public final class KinesisThroughputBench {
     /** The baseline: what a hand-written loop does with the same events, already serialized and batched. */
     private static double rawLoop(KinesisClient kinesis, int round, int records, int shards) {
         String stream = "raw-" + (round + 1);
-        KinesisMock.createStream(kinesis, stream, shards);
+        KinesisStreams.create(kinesis, stream, shards);
         EventGenerator g = new EventGenerator(TrafficPlan.of(Scenario.ORDERS).withCount(records)
                 .withKeys(io.pipekit.producers.KeySpace.uniform(1000)));
         List<List<PutRecordsRequestEntry>> batches = new ArrayList<>();

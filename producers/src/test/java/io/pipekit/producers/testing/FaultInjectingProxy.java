@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +15,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -34,7 +31,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
     private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection", "expect", "upgrade",
             "transfer-encoding");
 
-    private final HttpServer server;
+    private final LoopbackHttpServer server;
     private final URI upstream;
     private final int failOneIn;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -45,14 +42,11 @@ public final class FaultInjectingProxy implements AutoCloseable {
     public FaultInjectingProxy(URI upstream, int failOneIn) throws IOException {
         this.upstream = upstream;
         this.failOneIn = failOneIn;
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/", this::handle);
-        server.start();
+        this.server = new LoopbackHttpServer(this::handle);
     }
 
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return server.endpoint();
     }
 
     /** Entries failed on purpose so far. */
@@ -171,7 +165,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        server.close();
         http.close();
     }
 }

@@ -1,9 +1,7 @@
 package io.pipekit.producers.testing;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +11,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -27,7 +24,7 @@ public final class SnsStub implements AutoCloseable {
 
     public record Published(String topicArn, String message, String eventType, String groupId) {}
 
-    private final HttpServer server;
+    private final LoopbackHttpServer server;
     private final int failOneIn;
     private final List<Published> published = new CopyOnWriteArrayList<>();
     private final List<Integer> callSizes = new CopyOnWriteArrayList<>();
@@ -36,14 +33,11 @@ public final class SnsStub implements AutoCloseable {
 
     public SnsStub(int failOneIn) throws IOException {
         this.failOneIn = failOneIn;
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/", this::handle);
-        server.start();
+        this.server = new LoopbackHttpServer(this::handle);
     }
 
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return server.endpoint();
     }
 
     public List<Published> published() {
@@ -101,14 +95,11 @@ public final class SnsStub implements AutoCloseable {
     }
 
     private static void reply(HttpExchange ex, int status, String xml) throws IOException {
-        byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "text/xml");
-        ex.sendResponseHeaders(status, bytes.length);
-        ex.getResponseBody().write(bytes);
+        LoopbackHttpServer.reply(ex, status, "text/xml", xml.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
     public void close() {
-        server.stop(0);
+        server.close();
     }
 }

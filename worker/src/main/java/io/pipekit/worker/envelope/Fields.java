@@ -2,12 +2,15 @@ package io.pipekit.worker.envelope;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * Typed reads of one JSON object's fields. Wrong types raise {@link MalformedEnvelope} (the body
@@ -101,13 +104,33 @@ final class Fields {
 
     /** A string-to-string map (SQS system attributes); empty when absent. */
     Map<String, String> textMap(String field) {
+        return map(field, Fields::requiredText);
+    }
+
+    /**
+     * An object read as a map in wire order, each entry's value by {@code read.apply(theObject, name)};
+     * empty when absent.
+     */
+    <V> Map<String, V> map(String field, BiFunction<Fields, String, V> read) {
         Fields map = object(field);
         if (map == null) {
             return Map.of();
         }
-        Map<String, String> result = new LinkedHashMap<>();
-        map.object.fieldNames().forEachRemaining(name -> result.put(name, map.requiredText(name)));
+        Map<String, V> result = new LinkedHashMap<>();
+        map.object.fieldNames().forEachRemaining(name -> result.put(name, read.apply(map, name)));
         return java.util.Collections.unmodifiableMap(result); // keeps the wire order
+    }
+
+    /** A base64 string field decoded into a read-only buffer; null when absent. */
+    ByteBuffer base64(String field) {
+        String value = text(field);
+        if (value == null) {
+            return null;
+        }
+        if (!Payload.isBase64(value)) {
+            throw new MalformedEnvelope(where + "." + field + " is not base64");
+        }
+        return ByteBuffer.wrap(Base64.getDecoder().decode(value)).asReadOnlyBuffer();
     }
 
     /** A number, or a numeric string; null when absent. */

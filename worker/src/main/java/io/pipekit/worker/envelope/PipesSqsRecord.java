@@ -38,7 +38,7 @@ public record PipesSqsRecord(
                 f.requiredText("messageId"),
                 f.text("awsRegion"),
                 f.textMap("attributes"),
-                readAttributes(f.object("messageAttributes")),
+                f.map("messageAttributes", PipesSqsRecord::readAttribute),
                 Payload.nestable(f.requiredText("body"), nestedDecoder),
                 record);
     }
@@ -92,26 +92,12 @@ public record PipesSqsRecord(
         return sqs;
     }
 
-    /** Lambda-shaped attributes: {@code {"dataType":"String","stringValue":"…"}}, binary values base64. */
-    private static Map<String, MessageAttribute> readAttributes(Fields attributes) {
-        if (attributes == null) {
-            return Map.of();
-        }
-        Map<String, MessageAttribute> result = new LinkedHashMap<>();
-        attributes.node().fieldNames().forEachRemaining(name -> {
-            Fields attr = attributes.requiredObject(name);
-            String dataType = attr.requiredText("dataType");
-            String binary = attr.text("binaryValue");
-            ByteBuffer bytes = null;
-            if (binary != null) {
-                if (!Payload.isBase64(binary)) {
-                    throw new MalformedEnvelope("record.messageAttributes." + name + ".binaryValue is not base64");
-                }
-                bytes = ByteBuffer.wrap(java.util.Base64.getDecoder().decode(binary)).asReadOnlyBuffer();
-            }
-            result.put(name, new MessageAttribute(dataType, attr.text("stringValue"), bytes));
-        });
-        return java.util.Collections.unmodifiableMap(result); // keeps the wire order
+    /** Lambda-shaped: {@code {"dataType":"String","stringValue":"…"}}, binary values base64. */
+    private static MessageAttribute readAttribute(Fields attributes, String name) {
+        Fields attr = attributes.requiredObject(name);
+        String dataType = attr.requiredText("dataType");
+        ByteBuffer bytes = attr.base64("binaryValue");
+        return new MessageAttribute(dataType, attr.text("stringValue"), bytes);
     }
 
     @Override

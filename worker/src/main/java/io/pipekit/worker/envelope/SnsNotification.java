@@ -4,9 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.SNSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pipekit.worker.MessageAttribute;
 import io.pipekit.worker.QueueMessage;
-import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -54,7 +52,7 @@ public record SnsNotification(
                 timestamp,
                 f.text("SequenceNumber"),
                 f.text("SignatureVersion"),
-                readAttributes(f.object("MessageAttributes")),
+                f.map("MessageAttributes", SnsNotification::readAttribute),
                 Payload.nestable(f.requiredText("Message"), nestedDecoder),
                 envelope);
     }
@@ -108,26 +106,13 @@ public record SnsNotification(
     }
 
     /** {@code {"Type":"String|Number|Binary|String.Array","Value":"…"}}; Binary values are base64. */
-    private static Map<String, MessageAttribute> readAttributes(Fields attributes) {
-        if (attributes == null) {
-            return Map.of();
-        }
-        Map<String, MessageAttribute> result = new LinkedHashMap<>();
-        attributes.node().fieldNames().forEachRemaining(name -> {
-            Fields attr = attributes.requiredObject(name);
-            String type = attr.requiredText("Type");
-            String value = attr.requiredText("Value");
-            if (type.startsWith("Binary")) {
-                if (!Payload.isBase64(value)) {
-                    throw new MalformedEnvelope("notification.MessageAttributes." + name + ".Value is not base64");
-                }
-                result.put(name, new MessageAttribute(type, null,
-                        ByteBuffer.wrap(Base64.getDecoder().decode(value)).asReadOnlyBuffer()));
-            } else {
-                result.put(name, new MessageAttribute(type, value, null));
-            }
-        });
-        return java.util.Collections.unmodifiableMap(result); // keeps the wire order
+    private static MessageAttribute readAttribute(Fields attributes, String name) {
+        Fields attr = attributes.requiredObject(name);
+        String type = attr.requiredText("Type");
+        String value = attr.requiredText("Value");
+        return type.startsWith("Binary")
+                ? new MessageAttribute(type, null, attr.base64("Value"))
+                : new MessageAttribute(type, value, null);
     }
 
     @Override

@@ -3,11 +3,8 @@ package io.pipekit.worker.main;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pipekit.worker.testing.ElasticMq;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import io.pipekit.worker.testing.WorkerMainEnvironment;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -17,29 +14,14 @@ class WorkerMainSqsdTest {
     @RegisterExtension
     static final ElasticMq sqs = new ElasticMq();
 
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalErr;
-
-    @BeforeEach
-    void captureStderrAndUseLocalCredentials() {
-        originalErr = System.err;
-        System.setErr(new PrintStream(err, true));
-        System.setProperty("aws.region", "us-east-1");
-        System.setProperty("aws.accessKeyId", "local");
-        System.setProperty("aws.secretAccessKey", "local");
-    }
-
-    @AfterEach
-    void restore() {
-        System.setErr(originalErr);
-        System.clearProperty("aws.endpointUrlSqs");
-    }
+    @RegisterExtension
+    final WorkerMainEnvironment main = new WorkerMainEnvironment();
 
     @Test
     void anUnknownModeIsAConfigurationError() {
         int exit = WorkerMain.run(Map.of("COPILOT_QUEUE_URI", "http://127.0.0.1:1/000000000000/q", "PIPEKIT_MODE", "lambda"), StopSignals::manual);
         assertThat(exit).isEqualTo(WorkerMain.EXIT_CONFIG);
-        assertThat(err.toString()).startsWith("pipekit: configuration error: PIPEKIT_MODE: 'lambda' is not a mode");
+        assertThat(main.stderr()).startsWith("pipekit: configuration error: PIPEKIT_MODE: 'lambda' is not a mode");
     }
 
     @Test
@@ -47,8 +29,8 @@ class WorkerMainSqsdTest {
         int exit = WorkerMain.run(Map.of("COPILOT_QUEUE_URI", "http://127.0.0.1:1/000000000000/q", "PIPEKIT_MODE", "sqsd",
                 "PIPEKIT_SQSD_URL", "http://10.1.2.3:8080/"), StopSignals::manual);
         assertThat(exit).isEqualTo(WorkerMain.EXIT_CONFIG);
-        assertThat(err.toString()).startsWith("pipekit: configuration error: PIPEKIT_SQSD_URL: 'http://10.1.2.3:8080/' is not a loopback address");
-        assertThat(err.toString().lines()).hasSize(1);
+        assertThat(main.stderr()).startsWith("pipekit: configuration error: PIPEKIT_SQSD_URL: 'http://10.1.2.3:8080/' is not a loopback address");
+        assertThat(main.stderr().lines()).hasSize(1);
     }
 
     @Test
@@ -58,7 +40,7 @@ class WorkerMainSqsdTest {
         int exit = WorkerMain.run(Map.of("COPILOT_QUEUE_URI", queue, "PIPEKIT_MODE", "sqsd",
                 "PIPEKIT_SQSD_URL", "http://127.0.0.1:1/", "PIPEKIT_SQSD_HEALTH_URL", "/health", "PIPEKIT_SQSD_HEALTH_TIMEOUT", "1500ms"), StopSignals::manual);
         assertThat(exit).isEqualTo(WorkerMain.EXIT_CONFIG);
-        assertThat(err.toString()).startsWith("pipekit: configuration error: PIPEKIT_SQSD_HEALTH_URL: the app did not answer 200");
+        assertThat(main.stderr()).startsWith("pipekit: configuration error: PIPEKIT_SQSD_HEALTH_URL: the app did not answer 200");
         assertThat(sqs.visible(queue)).isEqualTo(1); // never received
     }
 

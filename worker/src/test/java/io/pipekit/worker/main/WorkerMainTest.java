@@ -3,12 +3,9 @@ package io.pipekit.worker.main;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pipekit.worker.testing.ElasticMq;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import io.pipekit.worker.testing.WorkerMainEnvironment;
 import java.net.ServerSocket;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -18,36 +15,21 @@ class WorkerMainTest {
     @RegisterExtension
     static final ElasticMq sqs = new ElasticMq();
 
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalErr;
-
-    @BeforeEach
-    void captureStderrAndUseLocalCredentials() {
-        originalErr = System.err;
-        System.setErr(new PrintStream(err, true));
-        System.setProperty("aws.region", "us-east-1");
-        System.setProperty("aws.accessKeyId", "local");
-        System.setProperty("aws.secretAccessKey", "local");
-    }
-
-    @AfterEach
-    void restore() {
-        System.setErr(originalErr);
-        System.clearProperty("aws.endpointUrlSqs");
-    }
+    @RegisterExtension
+    final WorkerMainEnvironment main = new WorkerMainEnvironment();
 
     @Test
     void missingQueueIsAConfigurationError() {
         assertThat(WorkerMain.run(Map.of(), StopSignals::manual)).isEqualTo(WorkerMain.EXIT_CONFIG);
-        assertThat(err.toString()).startsWith("pipekit: configuration error: COPILOT_QUEUE_URI").contains("PIPEKIT_QUEUE_URLS");
-        assertThat(err.toString().lines()).hasSize(1);
+        assertThat(main.stderr()).startsWith("pipekit: configuration error: COPILOT_QUEUE_URI").contains("PIPEKIT_QUEUE_URLS");
+        assertThat(main.stderr().lines()).hasSize(1);
     }
 
     @Test
     void unknownHandlerClassIsAConfigurationError() {
         int exit = WorkerMain.run(Map.of("COPILOT_QUEUE_URI", "http://127.0.0.1:1/000000000000/q", "PIPEKIT_HANDLER", "com.example.Nope"), StopSignals::manual);
         assertThat(exit).isEqualTo(WorkerMain.EXIT_CONFIG);
-        assertThat(err.toString()).contains("PIPEKIT_HANDLER").contains("com.example.Nope");
+        assertThat(main.stderr()).contains("PIPEKIT_HANDLER").contains("com.example.Nope");
     }
 
     @Test
@@ -58,7 +40,7 @@ class WorkerMainTest {
         int exit = WorkerMain.run(Map.of("COPILOT_QUEUE_URI", missing, "PIPEKIT_WAIT_TIME", "1s"), StopSignals::manual);
 
         assertThat(exit).isEqualTo(WorkerMain.EXIT_UNREACHABLE);
-        assertThat(err.toString()).contains("queue does not exist").contains("does-not-exist");
+        assertThat(main.stderr()).contains("queue does not exist").contains("does-not-exist");
     }
 
     @Test
@@ -73,6 +55,6 @@ class WorkerMainTest {
                 "PIPEKIT_WAIT_TIME", "1s"), StopSignals::manual);
 
         assertThat(exit).isEqualTo(WorkerMain.EXIT_UNREACHABLE);
-        assertThat(err.toString()).contains("cannot connect to the SQS endpoint").contains("AWS_ENDPOINT_URL");
+        assertThat(main.stderr()).contains("cannot connect to the SQS endpoint").contains("AWS_ENDPOINT_URL");
     }
 }

@@ -2,6 +2,7 @@ package io.pipekit.producers.internal.targets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pipekit.local.EmbeddedDynamoDb;
 import io.pipekit.producers.KeySpace;
 import io.pipekit.producers.Producer;
 import io.pipekit.producers.RunSummary;
@@ -11,7 +12,6 @@ import io.pipekit.producers.Targets;
 import io.pipekit.producers.TrafficPlan;
 import io.pipekit.producers.internal.scenario.EventGenerator;
 import io.pipekit.producers.testing.FaultInjectingProxy;
-import io.pipekit.producers.testing.LocalDynamoDb;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -31,12 +31,12 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 /** DynamoDB BatchWriteItem against DynamoDB Local (HTTP server mode). */
 class DynamoDbTargetTest {
 
-    private static LocalDynamoDb db;
+    private static EmbeddedDynamoDb db;
     private static DynamoDbClient ddb;
 
     @BeforeAll
     static void start() throws Exception {
-        db = LocalDynamoDb.start();
+        db = EmbeddedDynamoDb.start();
         ddb = db.newClient();
     }
 

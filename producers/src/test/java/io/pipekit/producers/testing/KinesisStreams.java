@@ -1,5 +1,8 @@
 package io.pipekit.producers.testing;
 
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -7,11 +10,20 @@ import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
-/** Reads every record of every shard of a stream from TRIM_HORIZON up to the tip. */
-public final class StreamReader {
+/** Creates a Kinesis stream and waits for it; reads every record of every shard from TRIM_HORIZON up to the tip. */
+public final class KinesisStreams {
 
-    private StreamReader() {}
+    private KinesisStreams() {}
+
+    /** Creates a stream and waits until it is ACTIVE. */
+    public static void create(KinesisClient kinesis, String name, int shards) {
+        kinesis.createStream(b -> b.streamName(name).shardCount(shards));
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(25)).until(() ->
+                kinesis.describeStreamSummary(b -> b.streamName(name)).streamDescriptionSummary().streamStatus()
+                        == StreamStatus.ACTIVE);
+    }
 
     public static List<Record> readAll(KinesisClient kinesis, String stream) {
         List<Record> out = new ArrayList<>();
