@@ -32,8 +32,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  * pipe (→ queue "piped") and, in the same run, by a bare GetRecords→SendMessageBatch loop
  * (→ queue "bare"). Prints delivered counts, duplicates, lag p50/p99 of both paths and the ratio.
  *
- * <p>Run: {@code ./mvnw -q -pl pipes -am test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=io.pipekit.pipes.bench.PipeSoak -Dexec.args="1000 60 kinesalite 3"}.
+ * <p>Run: {@code ./bench soak 1000 60 kinesalite 3} from the repository root.
  */
 public final class PipeSoak {
 

@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
  * 300 rec/s cold against 1,000-2,000 warm). A warm-up round is discarded, and rounds alternate
  * which side goes first. Prints the median of each side and the ratio producer/raw. Not a test.
  *
- * <p>Run: {@code producers/bench.sh KinesisThroughputBench [records-per-run] [rounds] [concurrency]}
+ * <p>Run: {@code ./bench producer [records-per-run] [rounds] [concurrency]}
  */
 public final class KinesisThroughputBench {
 

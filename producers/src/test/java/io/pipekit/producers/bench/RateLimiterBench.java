@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * per-second counts (from each event's producedAt). First into an in-memory target (the limiter
  * alone), then into ElasticMQ over HTTP (the limiter while real calls run). Not a test.
  *
- * <p>Run: {@code producers/bench.sh RateLimiterBench [seconds]}
+ * <p>Run: {@code ./bench rate [seconds]}
  */
 public final class RateLimiterBench {
 

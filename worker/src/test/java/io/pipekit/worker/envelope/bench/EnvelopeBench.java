@@ -20,7 +20,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * ratio honest the benchmark samples per-call times (whose median ignores preemption), the three
  * methods for one body run back to back (paired), and the whole set is repeated for several rounds;
  * the reported ratio is the median of the per-round ratios. Not a test: nothing asserts on timing.
- * Run with {@code worker/scripts/bench-envelopes.sh [rounds] [iterations] [fixture,fixture…]}
+ * Run with {@code ./bench envelopes [rounds] [iterations] [fixture,fixture…]} from the repository root
  * (default 3 rounds of 2 warmup + 4 measured 0.5 s iterations per method, one fork each).
  */
 public final class EnvelopeBench {

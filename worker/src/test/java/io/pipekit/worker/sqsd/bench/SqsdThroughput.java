@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  * events, body = detail). After a warm-up round, variants alternate round by round in one JVM against one server; prints
  * medians and the ratio to the baseline.
  *
- * <pre>java -cp … io.pipekit.worker.sqsd.bench.SqsdThroughput [messages=5000] [rounds=3] [concurrency=50]</pre>
+ * <pre>./bench sqsd [messages=5000] [rounds=3] [concurrency=50]</pre>
  */
 public final class SqsdThroughput {
 
