@@ -2,6 +2,7 @@ package io.pipekit.pipes.provision;
 
 import io.pipekit.pipes.spec.PipeSubscription;
 import io.pipekit.pipes.spec.SourceRef;
+import io.pipekit.pipes.spec.SourceType;
 import io.pipekit.pipes.spec.SubscriptionSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -139,6 +140,11 @@ public final class Provisioner {
                         + " is a CloudFormation export, usable only by render; give the " + p.type().key() + " source by name or ARN to apply");
             }
             if (arn == null) {
+                if (p.type() != SourceType.SQS
+                        && (p.type() == SourceType.KINESIS ? ctx.clients.kinesis() : ctx.clients.dynamodb()) == null) {
+                    throw new IllegalStateException("subscription '" + p.name() + "': no " + p.type().key()
+                            + " client to look up '" + s.name() + "'; give the source by ARN or configure the client");
+                }
                 arn = switch (p.type()) {
                     case KINESIS -> ctx.clients.kinesis().describeStreamSummary(b -> b.streamName(s.name()))
                             .streamDescriptionSummary().streamARN();
