@@ -46,16 +46,18 @@ public record AwsClients(
      * {@code endpoint} is not null (like the AWS CLI's {@code --endpoint-url}).
      */
     public static AwsClients fromEnvironment(boolean withIam, java.net.URI endpoint) {
+        // Pipes at a per-service URL with no global override = an emulator (LocalCloud): no IAM/SNS unless given too
         boolean emulatedPipes = endpoint == null && overridden("PIPES", "Pipes") && !overridden(null, null);
+        boolean iam = withIam && !(emulatedPipes && !overridden("IAM", "Iam"));
+        boolean sns = !(emulatedPipes && !overridden("SNS", "Sns"));
         return new AwsClients(
                 with(PipesClient.builder(), endpoint).build(),
                 with(EventBridgeClient.builder(), endpoint).build(),
                 with(SqsClient.builder(), endpoint).build(),
-                withIam && !(emulatedPipes && !overridden("IAM", "Iam"))
-                        ? with(IamClient.builder().region(software.amazon.awssdk.regions.Region.AWS_GLOBAL), endpoint).build() : null,
+                iam ? with(IamClient.builder().region(software.amazon.awssdk.regions.Region.AWS_GLOBAL), endpoint).build() : null,
                 with(KinesisClient.builder(), endpoint).build(),
                 with(DynamoDbClient.builder(), endpoint).build(),
-                emulatedPipes && !overridden("SNS", "Sns") ? null : with(SnsClient.builder(), endpoint).build());
+                sns ? with(SnsClient.builder(), endpoint).build() : null);
     }
 
     /**

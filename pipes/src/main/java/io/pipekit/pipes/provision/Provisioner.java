@@ -2,7 +2,6 @@ package io.pipekit.pipes.provision;
 
 import io.pipekit.pipes.spec.PipeSubscription;
 import io.pipekit.pipes.spec.SourceRef;
-import io.pipekit.pipes.spec.SourceType;
 import io.pipekit.pipes.spec.SubscriptionSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -140,8 +139,12 @@ public final class Provisioner {
                         + " is a CloudFormation export, usable only by render; give the " + p.type().key() + " source by name or ARN to apply");
             }
             if (arn == null) {
-                if (p.type() != SourceType.SQS
-                        && (p.type() == SourceType.KINESIS ? ctx.clients.kinesis() : ctx.clients.dynamodb()) == null) {
+                Object lookup = switch (p.type()) {
+                    case KINESIS -> ctx.clients.kinesis();
+                    case DYNAMODB -> ctx.clients.dynamodb();
+                    case SQS -> ctx.clients.sqs();
+                };
+                if (lookup == null) {
                     throw new IllegalStateException("subscription '" + p.name() + "': no " + p.type().key()
                             + " client to look up '" + s.name() + "'; give the source by ARN or configure the client");
                 }

@@ -251,6 +251,29 @@ class ProvisionOnLocalCloudTest {
         }
     }
 
+    @Test
+    void topicSubscriptionsAreReportedNotAppliedWithoutSns() {
+        SubscriptionSpec spec = SpecLoader.parse("""
+                version: 1
+                name: local-sns
+                queue: {name: local-sns-worker, create: true}
+                subscriptions:
+                  sns:
+                    - name: billing
+                      topicArn: arn:aws:sns:us-east-1:000000000000:billing
+                """, "sns.yml");
+        try (AwsClients aws = AwsClients.forLocalCloud(cloud)) {
+            Provisioner provisioner = provisioner(aws);
+            Plan applied = provisioner.apply(spec);
+            assertThat(applied.notes()).anySatisfy(n -> assertThat(n)
+                    .contains("NOT applied", "arn:aws:sns:us-east-1:000000000000:billing"));
+            assertThat(applied.changes()).noneMatch(c -> c.kind().equals("topic-subscription"));
+            assertThat(provisioner.plan(spec).hasChanges()).isFalse();
+            provisioner.destroy(spec);
+            assertNothingLeft("local-sns", "local-sns-worker");
+        }
+    }
+
     /** No pipe, rule or queue of this spec remains (other specs' resources with a similar prefix may). */
     private static void assertNothingLeft(String specName, String workerQueue) {
         String prefix = "pipekit-" + specName + "-";
