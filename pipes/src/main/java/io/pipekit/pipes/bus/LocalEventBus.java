@@ -47,6 +47,8 @@ public final class LocalEventBus implements AutoCloseable {
     private final Duration maxBackoff;
     private final Map<String, Map<String, BusRule>> buses = new ConcurrentHashMap<>();
     private final Map<String, TargetDispatcher> dispatchers = new ConcurrentHashMap<>();
+    /** Tags by bus or rule ARN; an entry exists exactly while its resource does (guarded by this). */
+    private final Map<String, Map<String, String>> tags = new LinkedHashMap<>();
     private final AtomicLong matchedEvents = new AtomicLong();
 
     private LocalEventBus(Builder builder) {
@@ -57,6 +59,7 @@ public final class LocalEventBus implements AutoCloseable {
         this.initialBackoff = builder.initialBackoff;
         this.maxBackoff = builder.maxBackoff;
         buses.put("default", new LinkedHashMap<>());
+        tags.put(busArn("default"), new LinkedHashMap<>());
     }
 
     public static Builder builder() {
@@ -83,8 +86,9 @@ public final class LocalEventBus implements AutoCloseable {
             case "PutTargets" -> putTargets(request);
             case "RemoveTargets" -> removeTargets(request);
             case "ListTargetsByRule" -> listTargets(request);
-            case "ListTagsForResource" -> JSON.createObjectNode().set("Tags", JSON.createArrayNode());
-            case "TagResource" -> JSON.createObjectNode();
+            case "ListTagsForResource" -> listTags(request);
+            case "TagResource" -> tagResource(request);
+            case "UntagResource" -> untagResource(request);
             default -> throw new EventBridgeApiException("UnknownOperationException", "The local EventBridge bus does not implement " + operation + ".");
         };
     }
@@ -105,6 +109,7 @@ public final class LocalEventBus implements AutoCloseable {
             throw EventBridgeApiException.validation("Event bus name " + name + " is not valid.");
         }
         buses.put(name, new LinkedHashMap<>());
+        tags.put(busArn(name), tagMap(request.path("Tags")));
         return JSON.createObjectNode().put("EventBusArn", busArn(name));
     }
 
@@ -116,6 +121,8 @@ public final class LocalEventBus implements AutoCloseable {
         Map<String, BusRule> rules = buses.remove(name);
         if (rules != null) {
             rules.values().forEach(rule -> rule.targets.values().forEach(t -> stopDispatcher(rule, t)));
+            rules.values().forEach(rule -> tags.remove(rule.arn));
+            tags.remove(busArn(name));
         }
         return JSON.createObjectNode();
     }
@@ -159,6 +166,8 @@ public final class LocalEventBus implements AutoCloseable {
             throw new EventBridgeApiException("InvalidEventPatternException", "Event pattern is not valid. Reason: " + e.getMessage());
         }
         BusRule rule = rules.computeIfAbsent(name, n -> new BusRule(n, ruleArn(busName, n), busName));
+        // Tags count only when PutRule creates the rule; an update keeps the rule's tags (use TagResource)
+        tags.putIfAbsent(rule.arn, tagMap(request.path("Tags")));
         rule.eventPattern = pattern;
         rule.machine = machine;
         rule.state = request.path("State").asText("ENABLED");
@@ -175,6 +184,7 @@ public final class LocalEventBus implements AutoCloseable {
                 throw EventBridgeApiException.validation("Rule can't be deleted since it has targets.");
             }
             rules.remove(rule.name);
+            tags.remove(rule.arn);
         }
         return JSON.createObjectNode();
     }
@@ -212,6 +222,43 @@ public final class LocalEventBus implements AutoCloseable {
         }
         node.put("EventBusName", rule.busName);
         return node;
+    }
+
+    // ---- tags ----
+
+    private synchronized ObjectNode listTags(ObjectNode request) {
+        ObjectNode response = JSON.createObjectNode();
+        ArrayNode list = response.putArray("Tags");
+        tagsOf(request).forEach((k, v) -> list.addObject().put("Key", k).put("Value", v));
+        return response;
+    }
+
+    private synchronized ObjectNode tagResource(ObjectNode request) {
+        tagsOf(request).putAll(tagMap(request.path("Tags")));
+        return JSON.createObjectNode();
+    }
+
+    private synchronized ObjectNode untagResource(ObjectNode request) {
+        Map<String, String> current = tagsOf(request);
+        request.path("TagKeys").forEach(k -> current.remove(k.asText()));
+        return JSON.createObjectNode();
+    }
+
+    private Map<String, String> tagsOf(ObjectNode request) {
+        String arn = required(request, "ResourceARN");
+        Map<String, String> current = tags.get(arn);
+        if (current == null) {
+            throw EventBridgeApiException.notFound("Resource " + arn + " does not exist.");
+        }
+        return current;
+    }
+
+    private static Map<String, String> tagMap(JsonNode list) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (JsonNode tag : list) {
+            out.put(tag.path("Key").asText(), tag.path("Value").asText());
+        }
+        return out;
     }
 
     // ---- targets ----

@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 /** Options shared by the commands that call AWS. Endpoints come from the standard AWS settings. */
 final class AwsOptions {
 
-    @Option(names = "--no-iam", description = "do not create pipe roles (the local runtime has no IAM); pipes get the role ARN pipekit would have made")
+    @Option(names = "--no-iam", description = {"do not create pipe roles (the local runtime has no IAM); pipes get the role ARN pipekit would have made.",
+            "Implied when AWS_ENDPOINT_URL_PIPES is set but no IAM endpoint is (an emulator such as LocalCloud)."})
     boolean noIam;
 
     @Option(names = "--wait", defaultValue = "5m", description = "how long to wait for each pipe state, e.g. 90s, 5m (default: ${DEFAULT-VALUE})")

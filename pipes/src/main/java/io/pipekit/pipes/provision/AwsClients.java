@@ -1,5 +1,7 @@
 package io.pipekit.pipes.provision;
 
+import io.pipekit.local.LocalCloud;
+import io.pipekit.local.LocalService;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -14,8 +16,16 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * resolution, which honours {@code AWS_REGION}, profiles, {@code AWS_ENDPOINT_URL} and
  * {@code AWS_ENDPOINT_URL_<SERVICE>} (PIPES, EVENTBRIDGE, SQS, IAM, KINESIS, DYNAMODB, SNS).
  *
+ * <p>Emulators without IAM or SNS (pipekit's {@link LocalCloud}): {@link #forLocalCloud} leaves
+ * both out, and {@link #fromEnvironment(boolean, java.net.URI)} does the same when the Pipes endpoint
+ * is overridden per service ({@code AWS_ENDPOINT_URL_PIPES}) but IAM or SNS is not — real IAM roles
+ * or SNS subscriptions for an emulated pipe or queue would be meaningless, and the standard chain
+ * would otherwise send those calls to AWS with the emulator's dummy keys. The plan then says what
+ * was skipped (see {@code Plan#notes()}).
+ *
  * @param iam null to skip role management (the local runtime has no IAM); pipes then get the
  *     role ARN pipekit would have created, which the local runtime ignores
+ * @param sns null to skip topic subscriptions (plan and apply carry a note naming them)
  */
 public record AwsClients(
         PipesClient pipes,
@@ -36,14 +46,45 @@ public record AwsClients(
      * {@code endpoint} is not null (like the AWS CLI's {@code --endpoint-url}).
      */
     public static AwsClients fromEnvironment(boolean withIam, java.net.URI endpoint) {
+        // Pipes at a per-service URL with no global override = an emulator (LocalCloud): no IAM/SNS unless given too
+        boolean emulatedPipes = endpoint == null && overridden("PIPES", "Pipes") && !overridden(null, null);
+        boolean iam = withIam && !(emulatedPipes && !overridden("IAM", "Iam"));
+        boolean sns = !(emulatedPipes && !overridden("SNS", "Sns"));
         return new AwsClients(
                 with(PipesClient.builder(), endpoint).build(),
                 with(EventBridgeClient.builder(), endpoint).build(),
                 with(SqsClient.builder(), endpoint).build(),
-                withIam ? with(IamClient.builder().region(software.amazon.awssdk.regions.Region.AWS_GLOBAL), endpoint).build() : null,
+                iam ? with(IamClient.builder().region(software.amazon.awssdk.regions.Region.AWS_GLOBAL), endpoint).build() : null,
                 with(KinesisClient.builder(), endpoint).build(),
                 with(DynamoDbClient.builder(), endpoint).build(),
-                with(SnsClient.builder(), endpoint).build());
+                sns ? with(SnsClient.builder(), endpoint).build() : null);
+    }
+
+    /**
+     * Clients for a running {@link LocalCloud}: Pipes, EventBridge and SQS (required), Kinesis and
+     * DynamoDB when it runs them; no IAM and no SNS (it emulates neither). Close the result when done.
+     */
+    public static AwsClients forLocalCloud(LocalCloud cloud) {
+        java.util.Set<LocalService> running = cloud.services();
+        return new AwsClients(cloud.pipesClient(), cloud.eventBridgeClient(), cloud.sqsClient(), null,
+                running.contains(LocalService.KINESIS) ? cloud.kinesisClient() : null,
+                running.contains(LocalService.DYNAMODB) ? cloud.dynamoDbClient() : null,
+                null);
+    }
+
+    /**
+     * Whether the SDK's standard resolution overrides this service's endpoint: variable
+     * {@code AWS_ENDPOINT_URL_<SERVICE>} or system property {@code aws.endpointUrl<Service>};
+     * with nulls, the global {@code AWS_ENDPOINT_URL} / {@code aws.endpointUrl}.
+     */
+    private static boolean overridden(String variableSuffix, String propertySuffix) {
+        String variable = variableSuffix == null ? "AWS_ENDPOINT_URL" : "AWS_ENDPOINT_URL_" + variableSuffix;
+        String property = propertySuffix == null ? "aws.endpointUrl" : "aws.endpointUrl" + propertySuffix;
+        return notBlank(System.getProperty(property)) || notBlank(System.getenv(variable));
+    }
+
+    private static boolean notBlank(String s) {
+        return s != null && !s.isBlank();
     }
 
     private static <B extends software.amazon.awssdk.core.client.builder.SdkClientBuilder<B, ?>> B with(B builder, java.net.URI endpoint) {

@@ -139,6 +139,15 @@ public final class Provisioner {
                         + " is a CloudFormation export, usable only by render; give the " + p.type().key() + " source by name or ARN to apply");
             }
             if (arn == null) {
+                Object lookup = switch (p.type()) {
+                    case KINESIS -> ctx.clients.kinesis();
+                    case DYNAMODB -> ctx.clients.dynamodb();
+                    case SQS -> ctx.clients.sqs();
+                };
+                if (lookup == null) {
+                    throw new IllegalStateException("subscription '" + p.name() + "': no " + p.type().key()
+                            + " client to look up '" + s.name() + "'; give the source by ARN or configure the client");
+                }
                 arn = switch (p.type()) {
                     case KINESIS -> ctx.clients.kinesis().describeStreamSummary(b -> b.streamName(s.name()))
                             .streamDescriptionSummary().streamARN();

@@ -30,7 +30,7 @@ final class RoleReconciler {
         IamClient iam = ctx.clients.iam();
         if (iam == null) {
             if (!destroy && !ctx.spec.pipes().isEmpty()) {
-                ctx.notes.add("IAM skipped (--no-iam): pipes get role ARNs under " + ctx.rolePath() + " that are not created; "
+                ctx.notes.add("IAM skipped (--no-iam, or an emulator without IAM such as LocalCloud): pipes get role ARNs under " + ctx.rolePath() + " that are not created; "
                         + "fine for the local runtime, not for AWS");
             }
             return;

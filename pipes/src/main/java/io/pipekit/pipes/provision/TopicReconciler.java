@@ -24,7 +24,9 @@ final class TopicReconciler {
         List<TopicSubscription> topics = destroy ? List.of() : ctx.spec.topics();
         if (sns == null) {
             if (!topics.isEmpty()) {
-                ctx.notes.add("SNS client not configured: topic subscriptions skipped");
+                // not an error: the rest of the spec is still worth applying to an emulator without SNS
+                ctx.notes.add("no SNS client (an emulator without SNS, such as LocalCloud): " + topics.size()
+                        + " topic subscription(s) NOT applied: " + topics.stream().map(TopicSubscription::topicArn).toList());
             }
             return;
         }

@@ -208,6 +208,12 @@ public final class PipesRuntime implements AutoCloseable {
             if (!request.has("Target")) {
                 request.put("Target", pipe.definition.target());
             }
+            // UpdatePipe has no Tags member (AWS-SEMANTICS §1.10: Tags only on CreatePipe): the pipe keeps its tags
+            if (pipe.definition.request().has("Tags")) {
+                request.set("Tags", pipe.definition.request().get("Tags"));
+            } else {
+                request.remove("Tags");
+            }
             // UpdatePipe's stream parameters have no StartingPosition: it is immutable and carries over
             String member = pipe.settings.kind().parametersMember;
             com.fasterxml.jackson.databind.JsonNode old = pipe.definition.sourceParameters().path(member);

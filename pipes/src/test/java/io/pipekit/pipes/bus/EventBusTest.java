@@ -103,6 +103,34 @@ class EventBusTest {
     }
 
     @Test
+    void rulesAndBusesCarryTags() {
+        String arn = events.putRule(b -> b.name("tagged").eventPattern("{\"source\":[\"shop\"]}")
+                .tags(t -> t.key("pipekit:spec").value("demo"))).ruleArn();
+        assertThat(tagsOf(arn)).containsExactly(Map.entry("pipekit:spec", "demo"));
+        // PutRule on an existing rule replaces the rule but not its tags (tags are set when the rule is created)
+        events.putRule(b -> b.name("tagged").eventPattern("{\"source\":[\"shop2\"]}").tags(t -> t.key("other").value("x")));
+        assertThat(tagsOf(arn)).containsExactly(Map.entry("pipekit:spec", "demo"));
+        events.tagResource(b -> b.resourceARN(arn).tags(t -> t.key("team").value("kit")));
+        events.untagResource(b -> b.resourceARN(arn).tagKeys("pipekit:spec"));
+        assertThat(tagsOf(arn)).containsExactly(Map.entry("team", "kit"));
+
+        String busArn = events.createEventBus(b -> b.name("tagged-bus").tags(t -> t.key("k").value("v"))).eventBusArn();
+        assertThat(tagsOf(busArn)).containsExactly(Map.entry("k", "v"));
+        assertThat(events.listEventBuses(b -> b.limit(100)).eventBuses()).extracting(bus -> bus.name()).contains("default", "tagged-bus");
+
+        events.deleteRule(b -> b.name("tagged"));
+        events.deleteEventBus(b -> b.name("tagged-bus"));
+        assertThatThrownBy(() -> tagsOf(arn)).isInstanceOf(ResourceNotFoundException.class);
+        assertThatThrownBy(() -> tagsOf(busArn)).isInstanceOf(ResourceNotFoundException.class);
+    }
+
+    private static Map<String, String> tagsOf(String arn) {
+        Map<String, String> tags = new java.util.LinkedHashMap<>();
+        events.listTagsForResource(b -> b.resourceARN(arn)).tags().forEach(t -> tags.put(t.key(), t.value()));
+        return tags;
+    }
+
+    @Test
     void putEventsTakesOneToTenEntriesWithinTheSizeLimit() {
         List<PutEventsRequestEntry> eleven = new ArrayList<>();
         for (int i = 0; i < 11; i++) {

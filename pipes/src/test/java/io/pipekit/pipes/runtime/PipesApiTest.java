@@ -98,6 +98,8 @@ class PipesApiTest {
         await().until(() -> pipes.describePipe(b -> b.name("api-pipe")).currentState() == PipeState.RUNNING);
         kinesis.putRecord(b -> b.streamName("api-orders").partitionKey("k").data(SdkBytes.fromUtf8String("{\"keep\":true,\"n\":3}")));
         assertThat(Received.await(sqs, queue, 1)).extracting(m -> m.body()).containsExactly("{\"updated\":3}");
+        // UpdatePipe carries no Tags: the pipe keeps those of CreatePipe (provisioning finds its pipes by them)
+        assertThat(pipes.describePipe(b -> b.name("api-pipe")).tags()).containsEntry("team", "kit");
 
         pipes.deletePipe(b -> b.name("api-pipe"));
         await().untilAsserted(() -> assertThatThrownBy(() -> pipes.describePipe(b -> b.name("api-pipe"))).isInstanceOf(NotFoundException.class));
