@@ -11,9 +11,7 @@ import io.pipekit.pipes.spec.SubscriptionSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -51,8 +49,7 @@ final class DemoStack implements AutoCloseable {
         LocalCloud cloud = LocalCloud.builder().withSqs().withDynamoDb().withKinesis(kinesis).withPipes().withEventBridge().start();
         try {
             createSources(cloud);
-            AwsClients aws = new AwsClients(cloud.pipesClient(), cloud.eventBridgeClient(), cloud.sqsClient(), null,
-                    cloud.kinesisClient(), cloud.dynamoDbClient(), null);
+            AwsClients aws = AwsClients.forLocalCloud(cloud);
             Provisioner provisioner = new Provisioner(aws, ProvisionOptions.defaults());
             List<Plan> applied = List.of(provisioner.apply(spec(SPEC)), provisioner.apply(spec(FIFO_SPEC)));
             String queueUrl = cloud.sqsClient().getQueueUrl(b -> b.queueName("demo-worker")).queueUrl();
@@ -77,16 +74,13 @@ final class DemoStack implements AutoCloseable {
                 .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
     }
 
-    /** The spec ships as a classpath resource; the loader reads files (for its line numbers). */
+    /** The specs ship as classpath resources. */
     private static SubscriptionSpec spec(String resource) {
         try (InputStream in = DemoStack.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + resource);
             }
-            Path file = Files.createTempFile("pipekit-", "-" + Path.of(resource).getFileName());
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-            file.toFile().deleteOnExit();
-            return SpecLoader.load(file);
+            return SpecLoader.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), resource);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
