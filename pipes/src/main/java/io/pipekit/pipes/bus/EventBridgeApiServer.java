@@ -4,15 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.pipekit.pipes.internal.LoopbackHttpServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,32 +23,20 @@ public final class EventBridgeApiServer implements AutoCloseable {
     private static final String TARGET_PREFIX = "AWSEvents.";
 
     private final LocalEventBus bus;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final LoopbackHttpServer http;
 
-    private EventBridgeApiServer(LocalEventBus bus, HttpServer server, ExecutorService executor) {
+    private EventBridgeApiServer(LocalEventBus bus) {
         this.bus = bus;
-        this.server = server;
-        this.executor = executor;
+        this.http = LoopbackHttpServer.start("EventBridge", this::handle);
     }
 
     public static EventBridgeApiServer start(LocalEventBus bus) {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-            ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-            server.setExecutor(executor);
-            EventBridgeApiServer api = new EventBridgeApiServer(bus, server, executor);
-            server.createContext("/", api::handle);
-            server.start();
-            return api;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot bind the local EventBridge API", e);
-        }
+        return new EventBridgeApiServer(bus);
     }
 
     /** The endpoint URL, usable as {@code AWS_ENDPOINT_URL_EVENTBRIDGE}. */
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return http.endpoint();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -89,18 +72,11 @@ public final class EventBridgeApiServer implements AutoCloseable {
     }
 
     private static void respond(HttpExchange exchange, int status, JsonNode body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
-        exchange.getResponseHeaders().set("x-amzn-RequestId", java.util.UUID.randomUUID().toString());
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        LoopbackHttpServer.respond(exchange, status, "application/x-amz-json-1.1", JSON.writeValueAsBytes(body));
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.close();
+        http.close();
     }
 }

@@ -5,13 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.pipekit.pipes.internal.LoopbackHttpServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,34 +33,22 @@ public final class PipesApiServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PipesRuntime runtime;
-    private final HttpServer server;
-    private final ExecutorService executor;
     private final Map<String, Map<String, String>> tags = new ConcurrentHashMap<>();
+    private final LoopbackHttpServer http;
 
-    private PipesApiServer(PipesRuntime runtime, HttpServer server, ExecutorService executor) {
+    private PipesApiServer(PipesRuntime runtime) {
         this.runtime = runtime;
-        this.server = server;
-        this.executor = executor;
+        this.http = LoopbackHttpServer.start("Pipes", this::handle);
     }
 
     /** Serves {@code runtime} on 127.0.0.1 and a free port. */
     public static PipesApiServer start(PipesRuntime runtime) {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-            ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-            server.setExecutor(executor);
-            PipesApiServer api = new PipesApiServer(runtime, server, executor);
-            server.createContext("/", api::handle);
-            server.start();
-            return api;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot bind the local Pipes API", e);
-        }
+        return new PipesApiServer(runtime);
     }
 
     /** The endpoint URL, usable as {@code AWS_ENDPOINT_URL_PIPES}. */
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return http.endpoint();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -229,21 +212,14 @@ public final class PipesApiServer implements AutoCloseable {
     }
 
     private static void respond(HttpExchange exchange, int status, JsonNode body, String errorType) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.getResponseHeaders().set("x-amzn-RequestId", java.util.UUID.randomUUID().toString());
         if (errorType != null) {
             exchange.getResponseHeaders().set("x-amzn-ErrorType", errorType);
         }
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        LoopbackHttpServer.respond(exchange, status, "application/json", JSON.writeValueAsBytes(body));
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.close();
+        http.close();
     }
 }
