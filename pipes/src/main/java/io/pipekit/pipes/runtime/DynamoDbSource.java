@@ -25,7 +25,6 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 final class DynamoDbSource implements StreamSource {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String GONE = "Stream not found. To resume processing please delete the pipe and create a new one.";
 
     private final DynamoDbStreamsClient streams;
     private final String streamArn;
@@ -40,7 +39,7 @@ final class DynamoDbSource implements StreamSource {
         try {
             streams.describeStream(b -> b.streamArn(streamArn).limit(1));
         } catch (ResourceNotFoundException e) {
-            throw new SourceGoneException(GONE, e);
+            throw new SourceGoneException(e);
         }
     }
 
@@ -56,7 +55,7 @@ final class DynamoDbSource implements StreamSource {
                 last = response.streamDescription().lastEvaluatedShardId();
             } while (last != null);
         } catch (ResourceNotFoundException e) {
-            throw new SourceGoneException(GONE, e);
+            throw new SourceGoneException(e);
         }
         return shards;
     }
@@ -75,7 +74,7 @@ final class DynamoDbSource implements StreamSource {
                 }
             }).shardIterator();
         } catch (ResourceNotFoundException e) {
-            throw new SourceGoneException(GONE, e);
+            throw new SourceGoneException(e);
         }
     }
 
@@ -87,14 +86,9 @@ final class DynamoDbSource implements StreamSource {
         } catch (ExpiredIteratorException | TrimmedDataAccessException e) {
             throw new IteratorExpiredException(e);
         } catch (ResourceNotFoundException e) {
-            throw new SourceGoneException(GONE, e);
+            throw new SourceGoneException(e);
         }
-        Instant now = Instant.now();
-        List<PolledRecord> records = new ArrayList<>(response.records().size());
-        for (Record record : response.records()) {
-            records.add(toPolled(record, now));
-        }
-        return new Read(records, response.nextShardIterator());
+        return Read.of(response.records(), DynamoDbSource::toPolled, response.nextShardIterator());
     }
 
     static PolledRecord toPolled(Record record, Instant now) {

@@ -40,7 +40,7 @@ final class KinesisSource implements StreamSource {
         try {
             kinesis.describeStreamSummary(b -> b.streamName(streamName));
         } catch (ResourceNotFoundException e) {
-            throw new SourceGoneException("Stream not found. To resume processing please delete the pipe and create a new one.", e);
+            throw new SourceGoneException(e);
         }
     }
 
@@ -58,7 +58,7 @@ final class KinesisSource implements StreamSource {
                 token = response.nextToken();
             } while (token != null);
         } catch (ResourceNotFoundException e) {
-            throw new SourceGoneException("Stream not found. To resume processing please delete the pipe and create a new one.", e);
+            throw new SourceGoneException(e);
         }
         return shards;
     }
@@ -77,7 +77,7 @@ final class KinesisSource implements StreamSource {
                 }
             }).shardIterator();
         } catch (ResourceNotFoundException e) {
-            throw new SourceGoneException("Stream not found. To resume processing please delete the pipe and create a new one.", e);
+            throw new SourceGoneException(e);
         }
     }
 
@@ -89,14 +89,9 @@ final class KinesisSource implements StreamSource {
         } catch (ExpiredIteratorException e) {
             throw new IteratorExpiredException(e);
         } catch (ResourceNotFoundException e) {
-            throw new SourceGoneException("Stream not found. To resume processing please delete the pipe and create a new one.", e);
+            throw new SourceGoneException(e);
         }
-        Instant now = Instant.now();
-        List<PolledRecord> records = new ArrayList<>(response.records().size());
-        for (Record record : response.records()) {
-            records.add(toPolled(record, now));
-        }
-        return new Read(records, response.nextShardIterator());
+        return Read.of(response.records(), KinesisSource::toPolled, response.nextShardIterator());
     }
 
     /** The flat Pipes Kinesis record, without the poller metadata (AWS-SEMANTICS §1.2). */

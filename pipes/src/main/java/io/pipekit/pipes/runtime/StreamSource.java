@@ -2,14 +2,27 @@ package io.pipekit.pipes.runtime;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /** A sharded stream (Kinesis, DynamoDB Streams) as the shard pollers read it. */
 interface StreamSource {
 
     record Shard(String id, String parentId) {}
 
-    record Read(List<PolledRecord> records, String nextIterator) {}
+    record Read(List<PolledRecord> records, String nextIterator) {
+
+        /** One GetRecords page of SDK records, each converted with the same receive time. */
+        static <R> Read of(List<R> page, BiFunction<R, Instant, PolledRecord> toPolled, String nextIterator) {
+            Instant now = Instant.now();
+            List<PolledRecord> records = new ArrayList<>(page.size());
+            for (R record : page) {
+                records.add(toPolled.apply(record, now));
+            }
+            return new Read(records, nextIterator);
+        }
+    }
 
     /** Where a shard iterator starts. */
     sealed interface StartAt {
@@ -24,8 +37,9 @@ interface StreamSource {
 
     /** Thrown when the stream no longer exists; the pipe stops with a {@code StateReason}. */
     final class SourceGoneException extends RuntimeException {
-        SourceGoneException(String message, Throwable cause) {
-            super(message, cause);
+        // the StateReason AWS shows for a pipe whose stream was deleted
+        SourceGoneException(Throwable cause) {
+            super("Stream not found. To resume processing please delete the pipe and create a new one.", cause);
         }
     }
 
