@@ -5,11 +5,6 @@ import io.pipekit.local.LocalCloud;
 import io.pipekit.pipes.runtime.PipeMetrics;
 import io.pipekit.pipes.runtime.PipesRuntime;
 import java.time.Duration;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.pipes.PipesClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The embedded stack: one {@link LocalCloud} (ElasticMQ, DynamoDB Local, kinesalite, the local Pipes
@@ -19,20 +14,12 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class EmbeddedStack implements Stack {
 
     private final LocalCloud cloud;
-    private final SqsClient sqs;
-    private final KinesisClient kinesis;
-    private final DynamoDbClient dynamoDb;
-    private final EventBridgeClient eventBridge;
-    private final PipesClient pipes;
+    private final Clients clients;
 
     public EmbeddedStack() {
         cloud = LocalCloud.builder().withSqs().withDynamoDb().withKinesis(KinesisBackend.KINESALITE)
                 .withPipes(fastPipes()).withEventBridge().start();
-        sqs = cloud.sqsClient();
-        kinesis = cloud.kinesisClient();
-        dynamoDb = cloud.dynamoDbClient();
-        eventBridge = cloud.eventBridgeClient();
-        pipes = cloud.pipesClient();
+        clients = new Clients(cloud.sqsClient(), cloud.kinesisClient(), cloud.dynamoDbClient(), cloud.eventBridgeClient(), cloud.pipesClient());
     }
 
     /** Short idle polls and backoffs, so a test does not wait out production-like pauses. */
@@ -47,28 +34,8 @@ public final class EmbeddedStack implements Stack {
     }
 
     @Override
-    public SqsClient sqs() {
-        return sqs;
-    }
-
-    @Override
-    public KinesisClient kinesis() {
-        return kinesis;
-    }
-
-    @Override
-    public DynamoDbClient dynamoDb() {
-        return dynamoDb;
-    }
-
-    @Override
-    public EventBridgeClient eventBridge() {
-        return eventBridge;
-    }
-
-    @Override
-    public PipesClient pipes() {
-        return pipes;
+    public Clients clients() {
+        return clients;
     }
 
     @Override
@@ -78,11 +45,7 @@ public final class EmbeddedStack implements Stack {
 
     @Override
     public void close() {
-        pipes.close();
-        eventBridge.close();
-        dynamoDb.close();
-        kinesis.close();
-        sqs.close();
+        clients.close();
         cloud.close();
     }
 }

@@ -17,18 +17,43 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 public interface Stack extends AutoCloseable {
 
+    /** The SDK clients a suite uses; the stack owns them and closes them, Pipes first. */
+    record Clients(SqsClient sqs, KinesisClient kinesis, DynamoDbClient dynamoDb, EventBridgeClient eventBridge, PipesClient pipes)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            pipes.close();
+            eventBridge.close();
+            dynamoDb.close();
+            kinesis.close();
+            sqs.close();
+        }
+    }
+
     /** Shown in test names and failures. */
     String label();
 
-    SqsClient sqs();
+    Clients clients();
 
-    KinesisClient kinesis();
+    default SqsClient sqs() {
+        return clients().sqs();
+    }
 
-    DynamoDbClient dynamoDb();
+    default KinesisClient kinesis() {
+        return clients().kinesis();
+    }
 
-    EventBridgeClient eventBridge();
+    default DynamoDbClient dynamoDb() {
+        return clients().dynamoDb();
+    }
 
-    PipesClient pipes();
+    default EventBridgeClient eventBridge() {
+        return clients().eventBridge();
+    }
+
+    default PipesClient pipes() {
+        return clients().pipes();
+    }
 
     /** Counters of the local Pipes runtime for one pipe: the sync point "the pipe has read everything". */
     PipeMetrics pipeMetrics(String pipeName);

@@ -29,28 +29,25 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 final class LocalStackStack implements Stack {
 
-    private final SqsClient sqs;
-    private final KinesisClient kinesis;
-    private final DynamoDbClient dynamoDb;
     private final DynamoDbStreamsClient streams;
-    private final EventBridgeClient eventBridge;
     private final PipesRuntime runtime;
     private final PipesApiServer pipesApi;
-    private final PipesClient pipes;
+    private final Clients clients;
 
     LocalStackStack(LocalStackContainer localstack) {
         URI endpoint = localstack.getEndpoint();
         Region region = Region.of(localstack.getRegion());
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(localstack.getAccessKey(), localstack.getSecretKey()));
-        sqs = configure(SqsClient.builder(), endpoint, region, credentials).build();
-        kinesis = configure(KinesisClient.builder(), endpoint, region, credentials).build();
-        dynamoDb = configure(DynamoDbClient.builder(), endpoint, region, credentials).build();
+        SqsClient sqs = configure(SqsClient.builder(), endpoint, region, credentials).build();
+        KinesisClient kinesis = configure(KinesisClient.builder(), endpoint, region, credentials).build();
+        DynamoDbClient dynamoDb = configure(DynamoDbClient.builder(), endpoint, region, credentials).build();
         streams = configure(DynamoDbStreamsClient.builder(), endpoint, region, credentials).build();
-        eventBridge = configure(EventBridgeClient.builder(), endpoint, region, credentials).build();
+        EventBridgeClient eventBridge = configure(EventBridgeClient.builder(), endpoint, region, credentials).build();
         runtime = PipesRuntime.builder().sqs(sqs).kinesis(kinesis).dynamoDbStreams(streams)
                 .region(localstack.getRegion()).accountId("000000000000").options(EmbeddedStack.fastPipes()).build();
         pipesApi = PipesApiServer.start(runtime);
-        pipes = configure(PipesClient.builder(), pipesApi.endpoint(), region, credentials).build();
+        PipesClient pipes = configure(PipesClient.builder(), pipesApi.endpoint(), region, credentials).build();
+        clients = new Clients(sqs, kinesis, dynamoDb, eventBridge, pipes);
     }
 
     private static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, URI endpoint, Region region,
@@ -64,28 +61,8 @@ final class LocalStackStack implements Stack {
     }
 
     @Override
-    public SqsClient sqs() {
-        return sqs;
-    }
-
-    @Override
-    public KinesisClient kinesis() {
-        return kinesis;
-    }
-
-    @Override
-    public DynamoDbClient dynamoDb() {
-        return dynamoDb;
-    }
-
-    @Override
-    public EventBridgeClient eventBridge() {
-        return eventBridge;
-    }
-
-    @Override
-    public PipesClient pipes() {
-        return pipes;
+    public Clients clients() {
+        return clients;
     }
 
     @Override
@@ -95,13 +72,10 @@ final class LocalStackStack implements Stack {
 
     @Override
     public void close() {
-        pipes.close();
+        // the runtime reads and writes through the clients: stop it before closing them
         pipesApi.close();
         runtime.close();
-        eventBridge.close();
         streams.close();
-        dynamoDb.close();
-        kinesis.close();
-        sqs.close();
+        clients.close();
     }
 }
