@@ -54,7 +54,7 @@ class SqsOutageTest {
                 proxy.cut();
                 send(direct, queue, 200, 500); // produced during the outage
                 await().atMost(OUTAGE.plusSeconds(10)).until(() -> receiveErrors.get() > 0);
-                await().pollDelay(OUTAGE).until(() -> true); // the outage lasts this long
+                await().pollDelay(OUTAGE).atMost(OUTAGE.plusSeconds(5)).until(() -> true); // the outage lasts this long
                 proxy.restore();
 
                 await().atMost(Duration.ofSeconds(60)).until(() -> processed.size() == 500 && held(direct, queue) == 0);
