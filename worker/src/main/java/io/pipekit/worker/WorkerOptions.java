@@ -93,6 +93,20 @@ public record WorkerOptions(
                 .shutdownBudget(shutdownBudget);
     }
 
+    /** The queue's name: the last segment of its URL (for logs, metrics and health). */
+    public static String queueName(String queueUrl) {
+        return queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
+    }
+
+    /**
+     * How much longer a message received {@code sinceReceive} ago may stay invisible: SQS counts its
+     * 12-hour visibility ceiling from the receive and rejects a change past it (AWS-SEMANTICS §9);
+     * 10 s are kept free for clock skew and call latency. Negative once the ceiling is reached.
+     */
+    public static Duration roomBeforeCeiling(Duration sinceReceive) {
+        return MAX_VISIBILITY.minus(sinceReceive).minusSeconds(10);
+    }
+
     /** Whether a queue is FIFO: SQS requires FIFO queue names to end in {@code .fifo}. */
     public static boolean isFifo(String queueUrl) {
         return queueUrl.endsWith(".fifo");

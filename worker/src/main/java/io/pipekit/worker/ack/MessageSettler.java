@@ -24,8 +24,6 @@ import org.slf4j.LoggerFactory;
 public final class MessageSettler {
 
     private static final Logger log = LoggerFactory.getLogger(MessageSettler.class);
-    /** Kept free below the 12-hour visibility ceiling when setting a retry delay. */
-    private static final Duration CEILING_MARGIN = Duration.ofSeconds(10);
 
     private final InFlightRegistry registry;
     private final DeleteBatcher deletes;
@@ -68,7 +66,7 @@ public final class MessageSettler {
         }
         Duration delay = capToCeiling(message, retryDelay(message, cause));
         log.warn("handler failed for message {} (receive {}, queue {}); retry in {}s: {}",
-                message.message().messageId(), message.message().receiveCount(), queueName(message.queueUrl()),
+                message.message().messageId(), message.message().receiveCount(), WorkerOptions.queueName(message.queueUrl()),
                 delay.toSeconds(), cause.toString(), cause);
         listener.onFailure(message.message(), cause, delay);
         for (VisibilityChange.Result result : visibility.send(List.of(new VisibilityChange(message, delay)))) {
@@ -124,8 +122,7 @@ public final class MessageSettler {
 
     /** SQS rejects a visibility past 12 h from the receive (AWS-SEMANTICS §9). */
     private static Duration capToCeiling(InFlight message, Duration delay) {
-        Duration held = Duration.ofNanos(System.nanoTime() - message.receivedNanos());
-        Duration room = WorkerOptions.MAX_VISIBILITY.minus(held).minus(CEILING_MARGIN);
+        Duration room = WorkerOptions.roomBeforeCeiling(Duration.ofNanos(System.nanoTime() - message.receivedNanos()));
         if (room.isNegative()) {
             return Duration.ZERO;
         }
@@ -140,7 +137,4 @@ public final class MessageSettler {
         };
     }
 
-    private static String queueName(String queueUrl) {
-        return queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
-    }
 }

@@ -1,6 +1,7 @@
 package io.pipekit.worker.dispatch;
 
 import io.pipekit.worker.MessageHandler;
+import io.pipekit.worker.WorkerOptions;
 import io.pipekit.worker.ack.MessageSettler;
 import io.pipekit.worker.internal.InFlight;
 import java.time.Duration;
@@ -25,7 +26,7 @@ public final class MessageProcessor {
     public boolean process(InFlight message) {
         message.handlerThread(Thread.currentThread());
         MDC.put("messageId", message.message().messageId());
-        MDC.put("queue", message.queueUrl().substring(message.queueUrl().lastIndexOf('/') + 1));
+        MDC.put("queue", WorkerOptions.queueName(message.queueUrl()));
         message.message().traceHeader().ifPresent(trace -> MDC.put("traceHeader", trace));
         long start = System.nanoTime();
         try {

@@ -1,5 +1,6 @@
 package io.pipekit.worker.health;
 
+import io.pipekit.worker.WorkerOptions;
 import io.pipekit.worker.QueueMessage;
 import io.pipekit.worker.WorkerListener;
 import java.time.Duration;
@@ -83,7 +84,7 @@ public final class PollerLiveness implements WorkerListener {
                 stalled = true;
             }
             String url = entry.getKey();
-            entries.add(new HealthReport.QueueHealth(url.substring(url.lastIndexOf('/') + 1), status,
+            entries.add(new HealthReport.QueueHealth(WorkerOptions.queueName(url), status,
                     Duration.ofNanos(since).toMillis(), receiving, q.inFlight(), q.received.sum(), q.processed.sum(),
                     q.failed.sum(), q.released.sum(), q.deleted.sum(), q.deleteFailed.sum(), q.leaseLost.sum(),
                     q.receiveErrors.sum(), q.lastError));

@@ -1,5 +1,6 @@
 package io.pipekit.worker.metrics;
 
+import io.pipekit.worker.WorkerOptions;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -92,7 +93,7 @@ public final class EmfMetrics implements WorkerListener, AutoCloseable {
         directive.putArray("Dimensions").addArray().add("Service").add("Queue");
         ArrayNode metrics = directive.putArray("Metrics");
         root.put("Service", service);
-        root.put("Queue", queueUrl.substring(queueUrl.lastIndexOf('/') + 1));
+        root.put("Queue", WorkerOptions.queueName(queueUrl));
         long[] counts = window.drainCounts();
         for (Count count : Count.values()) {
             metrics.addObject().put("Name", count.name()).put("Unit", "Count");

@@ -72,7 +72,7 @@ public final class QueuePoller {
     }
 
     public void start() {
-        thread = Thread.ofVirtual().name("pipekit-poller-" + queueName()).start(this::run);
+        thread = Thread.ofVirtual().name("pipekit-poller-" + WorkerOptions.queueName(queueUrl)).start(this::run);
     }
 
     public String queueUrl() {
@@ -139,7 +139,7 @@ public final class QueuePoller {
                 listener.onReceiveError(queueUrl, e);
                 Duration pause = errorBackoff(consecutiveErrors);
                 log.warn("receive from {} failed ({} in a row): {}; polling again in {} ms",
-                        queueName(), consecutiveErrors, e.toString(), pause.toMillis());
+                        WorkerOptions.queueName(queueUrl), consecutiveErrors, e.toString(), pause.toMillis());
                 if (!sleep(pause)) {
                     break;
                 }
@@ -154,7 +154,7 @@ public final class QueuePoller {
                 hand(received);
             }
         }
-        log.debug("poller for {} stopped", queueName());
+        log.debug("poller for {} stopped", WorkerOptions.queueName(queueUrl));
     }
 
     private List<Message> receive(int maxMessages, String attemptId) {
@@ -223,7 +223,4 @@ public final class QueuePoller {
         return fifo ? UUID.randomUUID().toString() : null;
     }
 
-    private String queueName() {
-        return queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
-    }
 }

@@ -16,9 +16,6 @@ import java.util.Optional;
  */
 public final class HeartbeatSchedule {
 
-    /** Kept free below the 12-hour ceiling: clock skew and call latency. */
-    static final Duration CEILING_MARGIN = Duration.ofSeconds(10);
-
     private final Duration timeout;
     private final Duration dueWhenRemaining;
 
@@ -45,7 +42,7 @@ public final class HeartbeatSchedule {
      * @param remaining    what is left of the current lease
      */
     public Optional<Duration> extension(Duration sinceReceive, Duration remaining) {
-        Duration room = WorkerOptions.MAX_VISIBILITY.minus(sinceReceive).minus(CEILING_MARGIN);
+        Duration room = WorkerOptions.roomBeforeCeiling(sinceReceive);
         if (timeout.compareTo(room) <= 0) {
             return Optional.of(timeout);
         }
