@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  *
  * <p>Server mode rather than the socket-less embedded mode: only the server returns a correct
  * {@code ApproximateCreationDateTime} on stream records, and other processes (a worker started with
- * {@code AWS_ENDPOINT_URL_DYNAMODB}) can reach it (EMULATORS.md §3). Telemetry is off: it costs
+ * {@code AWS_ENDPOINT_URL_DYNAMODB}) can reach it (docs/emulators.md §3). Telemetry is off: it costs
  * about a second and writes a file into the working directory.
  */
 public final class EmbeddedDynamoDb implements AutoCloseable {
@@ -39,7 +39,7 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
     public static EmbeddedDynamoDb start() {
         int port = FreePort.pick();
         try {
-            // DynamoDB Local rejects "-port 0" and has no host option (EMULATORS.md §3): pick the port
+            // DynamoDB Local rejects "-port 0" and has no host option (docs/emulators.md §3): pick the port
             // ourselves and move Jetty's connector to loopback before it binds.
             DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
                     new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});

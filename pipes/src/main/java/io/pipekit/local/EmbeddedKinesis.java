@@ -31,7 +31,7 @@ public final class EmbeddedKinesis implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKinesis.class);
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
-    /** kinesis-mock hard-codes this bind; the launcher patches exactly one occurrence (EMULATORS.md §4a). */
+    /** kinesis-mock hard-codes this bind; the launcher patches exactly one occurrence (docs/emulators.md §4a). */
     private static final String ANY_HOST = "Host$().em(\"0.0.0.0\")";
     private static final String LOOPBACK_HOST = "Host$().em(\"127.0.0.1\")";
     /** Ends the emulator when the JVM that started it goes away, however it went. */
@@ -57,7 +57,7 @@ public final class EmbeddedKinesis implements AutoCloseable {
     public static EmbeddedKinesis start(KinesisBackend backend) {
         if (backend == KinesisBackend.KINESALITE) {
             // kinesalite's GetRecords answers JSON where the SDK's CBOR decoder expects bytes
-            // (EMULATORS.md §4b). The SDK reads this property when a client is built.
+            // (docs/emulators.md §4b). The SDK reads this property when a client is built.
             System.setProperty("aws.cborEnabled", "false");
         }
         String packageName = backend == KinesisBackend.KINESIS_MOCK ? "kinesis-local" : "kinesalite";
@@ -114,7 +114,7 @@ public final class EmbeddedKinesis implements AutoCloseable {
         Map<String, String> env = builder.environment();
         env.put("KINESIS_MOCK_PLAIN_PORT", Integer.toString(plainPort));
         env.put("KINESIS_MOCK_TLS_PORT", Integer.toString(FreePort.pick()));
-        // server.json is otherwise resolved against the working directory (EMULATORS.md §4a)
+        // server.json is otherwise resolved against the working directory (docs/emulators.md §4a)
         env.put("KINESIS_MOCK_CERT_PATH", dir.resolve("server.json").toAbsolutePath().toString());
         env.put("AWS_REGION", EmbeddedSqs.REGION.id());
         env.put("AWS_ACCOUNT_ID", EmbeddedSqs.ACCOUNT_ID);
@@ -127,7 +127,7 @@ public final class EmbeddedKinesis implements AutoCloseable {
 
     private static ProcessBuilder kinesalite(NodePackages packages, Path workDir, int port) throws IOException {
         String module = packages.packageDir("kinesalite").toAbsolutePath().toString().replace("\\", "\\\\").replace("'", "\\'");
-        // kinesalite's CLI listens on all interfaces; this wrapper binds loopback (EMULATORS.md §4b)
+        // kinesalite's CLI listens on all interfaces; this wrapper binds loopback (docs/emulators.md §4b)
         Files.writeString(workDir.resolve("run.js"), EXIT_WITH_PARENT
                 + "const server = require('" + module + "')({createStreamMs: 50, deleteStreamMs: 50, updateStreamMs: 50, shardLimit: 100});\n"
                 + "server.listen(" + port + ", '127.0.0.1');\n");
@@ -141,7 +141,7 @@ public final class EmbeddedKinesis implements AutoCloseable {
                 throw new IllegalStateException(backend + " exited with " + process.exitValue() + " before listening. Its output:\n" + tail(log));
             }
             // only ever probe the plain port: a bare connect to kinesis-mock's TLS port makes it
-            // hang for 30 s on shutdown (EMULATORS.md §4a)
+            // hang for 30 s on shutdown (docs/emulators.md §4a)
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
                 return;

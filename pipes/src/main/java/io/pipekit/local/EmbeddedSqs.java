@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 /**
  * ElasticMQ, a real SQS protocol server, running in this JVM on a free loopback port.
  *
- * <p>It speaks the AWS JSON 1.0 protocol of SDK 2.40.2 (EMULATORS.md §2), so production code talks
+ * <p>It speaks the AWS JSON 1.0 protocol of SDK 2.40.2 (docs/emulators.md §2), so production code talks
  * to it through an ordinary {@link SqsClient} with an endpoint override — nothing is mocked.
  */
 public final class EmbeddedSqs implements AutoCloseable {
@@ -54,7 +54,7 @@ public final class EmbeddedSqs implements AutoCloseable {
                 .endpointOverride(endpoint)
                 .region(REGION)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                // long polls of 20 s need a socket timeout above it (AWS-SEMANTICS §9)
+                // long polls of 20 s need a socket timeout above it (docs/aws-behaviour.md §9)
                 .httpClientBuilder(ApacheHttpClient.builder()
                         .socketTimeout(Duration.ofSeconds(30))
                         .maxConnections(256))

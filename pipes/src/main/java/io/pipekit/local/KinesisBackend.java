@@ -1,7 +1,7 @@
 package io.pipekit.local;
 
 /**
- * Which npm Kinesis emulator {@link EmbeddedKinesis} runs (EMULATORS.md §4).
+ * Which npm Kinesis emulator {@link EmbeddedKinesis} runs (docs/emulators.md §4).
  */
 public enum KinesisBackend {
     /**

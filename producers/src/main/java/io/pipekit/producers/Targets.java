@@ -48,7 +48,7 @@ public final class Targets {
 
     /**
      * What {@code topicArn} would deliver to a subscribed queue without raw delivery: SNS
-     * notification envelopes (AWS-SEMANTICS §3) written straight to the queue — for stacks that
+     * notification envelopes (docs/aws-behaviour.md §3) written straight to the queue — for stacks that
      * have SQS but no SNS.
      */
     public static Target<?> snsEnvelopesToSqs(SqsClient client, String queueUrl, String topicArn) {

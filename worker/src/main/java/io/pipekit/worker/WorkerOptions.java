@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * Immutable settings of a {@link Worker}. Build with {@link #builder(String...)}; derive variants
  * with {@link #toBuilder()}. Every limit is checked here, once, against what SQS accepts
- * (AWS-SEMANTICS §9), so a bad value fails at start-up rather than on the first receive.
+ * (docs/aws-behaviour.md §9), so a bad value fails at start-up rather than on the first receive.
  *
  * @param queueUrls           queues to consume; a URL ending in {@code .fifo} is consumed with FIFO
  *                            group ordering
@@ -36,7 +36,7 @@ public record WorkerOptions(
         Duration deleteFlushInterval,
         Duration shutdownBudget) {
 
-    /** SQS keeps a message invisible for at most 12 h counted from the receive (AWS-SEMANTICS §9). */
+    /** SQS keeps a message invisible for at most 12 h counted from the receive (docs/aws-behaviour.md §9). */
     public static final Duration MAX_VISIBILITY = Duration.ofHours(12);
 
     public WorkerOptions {
@@ -100,7 +100,7 @@ public record WorkerOptions(
 
     /**
      * How much longer a message received {@code sinceReceive} ago may stay invisible: SQS counts its
-     * 12-hour visibility ceiling from the receive and rejects a change past it (AWS-SEMANTICS §9);
+     * 12-hour visibility ceiling from the receive and rejects a change past it (docs/aws-behaviour.md §9);
      * 10 s are kept free for clock skew and call latency. Negative once the ceiling is reached.
      */
     public static Duration roomBeforeCeiling(Duration sinceReceive) {

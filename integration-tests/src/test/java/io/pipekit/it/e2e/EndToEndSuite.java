@@ -75,7 +75,7 @@ public abstract class EndToEndSuite {
     private static final Logger log = LoggerFactory.getLogger(EndToEndSuite.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ROLE = "arn:aws:iam::000000000000:role/pipekit-e2e";
-    /** The kit's Kinesis template (copilot/subscriptions.yml, AWS-SEMANTICS §7). */
+    /** The kit's Kinesis template (copilot/subscriptions.yml, docs/aws-behaviour.md §7). */
     static final String KIT_TEMPLATE = "{\"kit\":\"pipes/1\",\"pipe\":<aws.pipes.pipe-name>,\"source\":<aws.pipes.source-arn>,"
             + "\"eventId\":<$.eventID>,\"partitionKey\":<$.partitionKey>,\"sequenceNumber\":<$.sequenceNumber>,"
             + "\"ingestedAt\":<aws.pipes.event.ingestion-time>,\"data\":<$.data>}";
@@ -311,7 +311,7 @@ public abstract class EndToEndSuite {
             envelopes.record(e);
         }).build();
         Router transformedRouter = Router.builder().on(RawMessage.class, raw -> {
-            // an InputTransformer's output is the user's own JSON, not an EventBridge envelope (AWS-SEMANTICS §2.4)
+            // an InputTransformer's output is the user's own JSON, not an EventBridge envelope (docs/aws-behaviour.md §2.4)
             var cancelled = raw.body().json().path("cancelled");
             transformed.merge(cancelled.path("seq").asLong(), new JsonView(cancelled.path("order").asText(), cancelled.path("type").asText(),
                     cancelled.path("runId").asText(), 1), JsonView::plus);

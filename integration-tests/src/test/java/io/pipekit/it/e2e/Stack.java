@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * client is the unchanged AWS SDK v2 client; the stack owns and closes them.
  *
  * <p>The Pipes API is always pipekit's local Pipes runtime (LocalStack community has no Pipes,
- * AWS-SEMANTICS §8); on LocalStack it reads LocalStack's Kinesis and DynamoDB streams and writes
+ * docs/aws-behaviour.md §8); on LocalStack it reads LocalStack's Kinesis and DynamoDB streams and writes
  * LocalStack's SQS.
  */
 public interface Stack extends AutoCloseable {

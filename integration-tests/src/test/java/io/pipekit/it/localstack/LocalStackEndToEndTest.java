@@ -14,8 +14,8 @@ import org.testcontainers.utility.DockerImageName;
  * {@code EmbeddedEndToEndTest}, with LocalStack's SQS, Kinesis, DynamoDB Streams and EventBridge.
  *
  * <p>Image pinned to {@value #IMAGE}: released before 23 Mar 2026, when {@code localstack/localstack}
- * became one image that requires {@code LOCALSTACK_AUTH_TOKEN} (AWS-SEMANTICS §8), so it runs with no
- * account; it is also the tag whose no-Docker skip EMULATORS.md §6 verified. Override with
+ * became one image that requires {@code LOCALSTACK_AUTH_TOKEN} (docs/aws-behaviour.md §8), so it runs with no
+ * account; it is also the tag whose no-Docker skip docs/emulators.md §6 verified. Override with
  * {@code -Dpipekit.localstack.image=…}. Without a Docker engine the whole class is reported as
  * skipped ("disabledWithoutDocker is true and Docker is not available").
  */

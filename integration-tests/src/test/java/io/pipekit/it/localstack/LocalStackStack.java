@@ -22,7 +22,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * A running LocalStack container as a {@link Stack}. SQS, Kinesis, DynamoDB (+ Streams) and
- * EventBridge are LocalStack's own; Pipes is Pro-only there (AWS-SEMANTICS §8), so the pipe hop is
+ * EventBridge are LocalStack's own; Pipes is Pro-only there (docs/aws-behaviour.md §8), so the pipe hop is
  * pipekit's local Pipes runtime reading LocalStack's streams and writing LocalStack's queues — the
  * suites then prove the worker and producers against a second, independent implementation of
  * every other service.

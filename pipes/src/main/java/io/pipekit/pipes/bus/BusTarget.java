@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /**
  * A rule target as {@code PutTargets} declares it, validated, with the body it sends for an event:
- * the whole event, {@code Input}, {@code InputPath} or {@code InputTransformer} (AWS-SEMANTICS §2.4).
+ * the whole event, {@code Input}, {@code InputPath} or {@code InputTransformer} (docs/aws-behaviour.md §2.4).
  */
 record BusTarget(
         String id,
@@ -71,7 +71,7 @@ record BusTarget(
         }
         String groupId = declaration.path("SqsParameters").path("MessageGroupId").asText(null);
         if (arn.endsWith(".fifo") && groupId == null) {
-            // AWS-SEMANTICS §2.4: FIFO queue targets need SqsParameters.MessageGroupId
+            // docs/aws-behaviour.md §2.4: FIFO queue targets need SqsParameters.MessageGroupId
             throw EventBridgeApiException.validation("Parameter(s) SqsParameters must be specified for target: " + id + ".");
         }
         if (!arn.endsWith(".fifo") && groupId != null) {

@@ -25,7 +25,7 @@ import software.amazon.event.ruler.Machine;
 /**
  * pipekit's local EventBridge (classic event bus) for SQS targets: buses, rules matched with
  * event-ruler, targets that receive the §2.1 event or its {@code Input}/{@code InputPath}/
- * {@code InputTransformer} result (AWS-SEMANTICS §2). Serve it with {@link EventBridgeApiServer}
+ * {@code InputTransformer} result (docs/aws-behaviour.md §2). Serve it with {@link EventBridgeApiServer}
  * and use the SDK's {@code EventBridgeClient}; {@link #handle} is the same API in-process.
  *
  * <p>Delivery is asynchronous and at-least-once, one ordered worker per target, retried with
@@ -33,7 +33,7 @@ import software.amazon.event.ruler.Machine;
  */
 public final class LocalEventBus implements AutoCloseable {
 
-    /** PutEvents entry-size limit of the API docs; the cloud now takes 1 MB (AWS-SEMANTICS §2.2). */
+    /** PutEvents entry-size limit of the API docs; the cloud now takes 1 MB (docs/aws-behaviour.md §2.2). */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 256 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
@@ -310,7 +310,7 @@ public final class LocalEventBus implements AutoCloseable {
     private ObjectNode putEvents(ObjectNode request) {
         JsonNode entries = request.path("Entries");
         if (!entries.isArray() || entries.isEmpty() || entries.size() > 10) {
-            // AWS-SEMANTICS §2.2: 1 to 10 entries per call
+            // docs/aws-behaviour.md §2.2: 1 to 10 entries per call
             throw EventBridgeApiException.validation("1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10 and greater than or equal to 1");
         }
         long total = 0;
@@ -375,7 +375,7 @@ public final class LocalEventBus implements AutoCloseable {
         Instant now = Instant.now();
         Instant time = entry.has("Time") ? Instant.ofEpochMilli((long) (entry.get("Time").asDouble() * 1000)) : now;
         String id = UUID.randomUUID().toString();
-        // AWS-SEMANTICS §2.1 envelope; time has second precision
+        // docs/aws-behaviour.md §2.1 envelope; time has second precision
         ObjectNode event = JSON.createObjectNode();
         event.put("version", "0");
         event.put("id", id);

@@ -14,7 +14,7 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
  * Delivers one target's events to its SQS queue in order on a virtual thread, retrying with backoff
- * within the target's {@code RetryPolicy} and then using its {@code DeadLetterConfig} (AWS-SEMANTICS §2.4).
+ * within the target's {@code RetryPolicy} and then using its {@code DeadLetterConfig} (docs/aws-behaviour.md §2.4).
  */
 final class TargetDispatcher implements AutoCloseable {
 

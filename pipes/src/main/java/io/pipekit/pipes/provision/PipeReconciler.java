@@ -124,7 +124,7 @@ final class PipeReconciler {
         return new Desired(sourceArn, ctx.queueArn, ctx.roleArn(p.name()), sp.build(), tp.build(), p.filters(), p.inputTemplate());
     }
 
-    /** AWS-SEMANTICS §1.10: Source and StartingPosition cannot be changed by UpdatePipe. */
+    /** docs/aws-behaviour.md §1.10: Source and StartingPosition cannot be changed by UpdatePipe. */
     private static List<String> immutableDiffs(Desired want, DescribePipeResponse have) {
         List<String> out = new ArrayList<>();
         if (!Objects.equals(want.source, have.source())) {
@@ -228,7 +228,7 @@ final class PipeReconciler {
             sp.sqsQueueParameters(UpdatePipeSourceSqsQueueParameters.builder().batchSize(s.sqsQueueParameters().batchSize())
                     .maximumBatchingWindowInSeconds(s.sqsQueueParameters().maximumBatchingWindowInSeconds()).build());
         }
-        // AWS-SEMANTICS §1.6: an empty InputTemplate removes a template
+        // docs/aws-behaviour.md §1.6: an empty InputTemplate removes a template
         PipeTargetParameters tp = want.targetParameters.toBuilder()
                 .inputTemplate(want.inputTemplate == null ? "" : want.inputTemplate).build();
         ctx.clients.pipes().updatePipe(b -> b.name(name).desiredState(RequestedPipeState.RUNNING).roleArn(want.roleArn)
@@ -257,7 +257,7 @@ final class PipeReconciler {
         }
     }
 
-    /** AWS-SEMANTICS §1.10: Create/Update are asynchronous; wait for the state, fail fast on *_FAILED. */
+    /** docs/aws-behaviour.md §1.10: Create/Update are asynchronous; wait for the state, fail fast on *_FAILED. */
     static void awaitState(Context ctx, String name, String state) {
         Instant deadline = Instant.now().plus(ctx.options.stateTimeout());
         Duration wait = ctx.options.pollInterval();

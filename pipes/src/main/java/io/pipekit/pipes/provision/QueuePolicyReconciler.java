@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * pipekit's statements in the worker queue's one policy document: one per rule and per topic, each
- * pinned to its source ARN (AWS-SEMANTICS §2.4, §3). Statements of others are kept: the policy is
+ * pinned to its source ARN (docs/aws-behaviour.md §2.4, §3). Statements of others are kept: the policy is
  * re-read right before each write and only Sids starting {@code Pipekit<Spec>} are replaced.
  */
 final class QueuePolicyReconciler {
@@ -37,7 +37,7 @@ final class QueuePolicyReconciler {
             if (!ctx.spec.rules().isEmpty() && ctx.queueKmsKey != null) {
                 ctx.notes.add("the worker queue is encrypted with KMS key " + ctx.queueKmsKey + ": its key policy must allow "
                         + "events.amazonaws.com kms:GenerateDataKey and kms:Decrypt, or rules fail silently "
-                        + "(AWS-SEMANTICS §2.4, §6.3). For Copilot, `pipekit render` writes that into overrides/cfn.patches.yml.");
+                        + "(docs/aws-behaviour.md §2.4, §6.3). For Copilot, `pipekit render` writes that into overrides/cfn.patches.yml.");
             }
         }
         SqsClient sqs = ctx.clients.sqs();
@@ -142,12 +142,12 @@ final class QueuePolicyReconciler {
         return ctx.sidPrefix() + "Topic" + t.logicalId();
     }
 
-    /** AWS-SEMANTICS §2.4: the statement EventBridge needs, pinned to one rule ARN. */
+    /** docs/aws-behaviour.md §2.4: the statement EventBridge needs, pinned to one rule ARN. */
     static ObjectNode eventsStatement(String sid, String queueArn, String ruleArn) {
         return serviceStatement(sid, "events.amazonaws.com", queueArn, ruleArn);
     }
 
-    /** AWS-SEMANTICS §3: SNS delivering to SQS needs the same, pinned to the topic. */
+    /** docs/aws-behaviour.md §3: SNS delivering to SQS needs the same, pinned to the topic. */
     static ObjectNode snsStatement(String sid, String queueArn, String topicArn) {
         return serviceStatement(sid, "sns.amazonaws.com", queueArn, topicArn);
     }

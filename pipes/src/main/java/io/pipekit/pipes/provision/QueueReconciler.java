@@ -139,7 +139,7 @@ final class QueueReconciler {
             for (RuleSubscription r : ctx.spec.rules()) {
                 if (r.deadLetterQueue()) {
                     String name = ctx.dlqName(r.name());
-                    // AWS-SEMANTICS §2.4: a rule's DLQ needs its own policy admitting that rule
+                    // docs/aws-behaviour.md §2.4: a rule's DLQ needs its own policy admitting that rule
                     ObjectNode doc = QueuePolicyReconciler.policyDocument();
                     ((ArrayNode) doc.get("Statement")).add(QueuePolicyReconciler.eventsStatement(ctx.sidPrefix() + "RuleDeadLetters", ctx.queueArnOf(name), ctx.ruleArn(r)));
                     desired.put(name, Map.of("MessageRetentionPeriod", DLQ_RETENTION, "Policy", doc.toString()));

@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 import software.amazon.awssdk.services.iam.model.Role;
 import software.amazon.awssdk.services.iam.model.Tag;
 
-/** One least-privilege role per pipe (AWS-SEMANTICS §1.11), under the IAM path {@code /pipekit/<spec>/}. */
+/** One least-privilege role per pipe (docs/aws-behaviour.md §1.11), under the IAM path {@code /pipekit/<spec>/}. */
 final class RoleReconciler {
 
     static final String POLICY_NAME = "pipe";
@@ -106,7 +106,7 @@ final class RoleReconciler {
         ObjectNode s = doc.putArray("Statement").addObject().put("Effect", "Allow");
         s.putObject("Principal").put("Service", "pipes.amazonaws.com");
         s.put("Action", "sts:AssumeRole");
-        // AWS-SEMANTICS §1.11: only pipes of this account may assume it
+        // docs/aws-behaviour.md §1.11: only pipes of this account may assume it
         s.putObject("Condition").putObject("StringEquals").put("aws:SourceAccount", ctx.account);
         return doc;
     }
@@ -131,7 +131,7 @@ final class RoleReconciler {
         }
         String key = keyArn(ctx);
         if (key != null) {
-            // AWS-SEMANTICS §6.3: a CMK-encrypted target needs only these identity grants for a pipe
+            // docs/aws-behaviour.md §6.3: a CMK-encrypted target needs only these identity grants for a pipe
             ObjectNode kms = st.addObject().put("Sid", "UseQueueKey").put("Effect", "Allow");
             kms.putArray("Action").add("kms:GenerateDataKey").add("kms:Decrypt");
             kms.put("Resource", key);

@@ -22,7 +22,7 @@ import software.amazon.awssdk.services.eventbridge.model.SqsParameters;
 import software.amazon.awssdk.services.eventbridge.model.Tag;
 import software.amazon.awssdk.services.eventbridge.model.Target;
 
-/** EventBridge rules with the worker queue as their one target (AWS-SEMANTICS §2.4). */
+/** EventBridge rules with the worker queue as their one target (docs/aws-behaviour.md §2.4). */
 final class RuleReconciler {
 
     static final String TARGET_ID = "worker-queue";
@@ -116,7 +116,7 @@ final class RuleReconciler {
                 .description("pipekit " + ctx.spec.name() + "/" + r.name())
                 .tags(ctx.tags(r.name()).entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()));
         PutTargetsResponse res = events.putTargets(b -> b.rule(name).eventBusName(r.bus()).targets(target));
-        // AWS-SEMANTICS §2.2-style partial failure: HTTP 200 with failed entries
+        // docs/aws-behaviour.md §2.2-style partial failure: HTTP 200 with failed entries
         if (res.failedEntryCount() != null && res.failedEntryCount() > 0) {
             throw new IllegalStateException("PutTargets for rule " + name + " failed: " + res.failedEntries());
         }

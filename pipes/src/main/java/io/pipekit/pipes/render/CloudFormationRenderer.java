@@ -20,12 +20,12 @@ import java.util.Map;
 
 /**
  * Renders a spec to CloudFormation: Copilot workload addons plus the YAML-patch override, or one
- * standalone template for users without the Copilot CLI (end of support 2026-06-12, AWS-SEMANTICS §6.1).
+ * standalone template for users without the Copilot CLI (end of support 2026-06-12, docs/aws-behaviour.md §6.1).
  * Output is deterministic, so the checked-in files can be tested for being up to date.
  */
 public final class CloudFormationRenderer {
 
-    /** Copilot's workload template names its worker queue, key and queue policy like this (AWS-SEMANTICS §6.3). */
+    /** Copilot's workload template names its worker queue, key and queue policy like this (docs/aws-behaviour.md §6.3). */
     static final String COPILOT_QUEUE = "EventsQueue";
     static final String COPILOT_KEY = "EventsKMSKey";
     static final String COPILOT_QUEUE_POLICY = "QueuePolicy";
@@ -39,7 +39,7 @@ public final class CloudFormationRenderer {
     public static Map<String, String> copilot(SubscriptionSpec spec, String worker) {
         String header = header(spec);
         Map<String, String> files = new LinkedHashMap<>();
-        // Copilot's queue is always encrypted with its own CMK, EventsKMSKey (AWS-SEMANTICS §6.3)
+        // Copilot's queue is always encrypted with its own CMK, EventsKMSKey (docs/aws-behaviour.md §6.3)
         Wiring addon = new Wiring(ref("EventsQueueArn"), ref("EventsKMSKeyArn"), "${App}-${Env}-${Name}-");
         Wiring patch = new Wiring(getAtt(COPILOT_QUEUE, "Arn"), getAtt(COPILOT_KEY, "Arn"), "${AppName}-${EnvName}-${WorkloadName}-");
 
@@ -66,7 +66,7 @@ public final class CloudFormationRenderer {
         ObjectNode wp = addonTemplate("pipekit worker permissions Copilot does not grant: visibility heartbeat and task protection");
         ((ObjectNode) wp.get("Resources")).set("WorkerQueueAccessPolicy",
                 Resources.workerPolicy(ref("EventsQueueArn"), Cfn.sub("pipekit worker extras for ${App}-${Env}-${Name}")));
-        // Copilot attaches every AWS::IAM::ManagedPolicy output to the task role (AWS-SEMANTICS §6.2)
+        // Copilot attaches every AWS::IAM::ManagedPolicy output to the task role (docs/aws-behaviour.md §6.2)
         wp.set("Outputs", obj().set("WorkerQueueAccessPolicyArn", obj().set("Value", ref("WorkerQueueAccessPolicy"))));
         files.put(worker + "/addons/worker-policy.yml", header + Cfn.yaml(wp));
 
@@ -79,7 +79,7 @@ public final class CloudFormationRenderer {
         }
         if (!ops.isEmpty()) {
             files.put(worker + "/overrides/cfn.patches.yml", header
-                    + "# AWS-SEMANTICS §6.3: Copilot's queue policy only admits its own SNS topics and its key only\n"
+                    + "# docs/aws-behaviour.md §6.3: Copilot's queue policy only admits its own SNS topics and its key only\n"
                     + "# its own services. Rules and outside topics need these statements APPENDED to the existing\n"
                     + "# QueuePolicy and EventsKMSKey - never a second AWS::SQS::QueuePolicy (last writer wins).\n"
                     // a top-level sequence at column 0, as in Copilot's own examples
@@ -171,7 +171,7 @@ public final class CloudFormationRenderer {
     private static ObjectNode addonTemplate(String description) {
         ObjectNode t = obj().put("AWSTemplateFormatVersion", "2010-09-09").put("Description", description);
         ObjectNode p = obj();
-        // Copilot passes these to every workload addon (AWS-SEMANTICS §6.2)
+        // Copilot passes these to every workload addon (docs/aws-behaviour.md §6.2)
         p.set("App", obj().put("Type", "String").put("Description", "Copilot application name"));
         p.set("Env", obj().put("Type", "String").put("Description", "Copilot environment name"));
         p.set("Name", obj().put("Type", "String").put("Description", "Copilot service name"));

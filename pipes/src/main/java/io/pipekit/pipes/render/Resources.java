@@ -23,7 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Builds the CloudFormation resources of each subscription (AWS-SEMANTICS §7). */
+/** Builds the CloudFormation resources of each subscription (docs/aws-behaviour.md §7). */
 final class Resources {
 
     static final int DLQ_RETENTION_SECONDS = 1_209_600; // 14 days, the SQS maximum
@@ -62,7 +62,7 @@ final class Resources {
         ObjectNode trust = obj().put("Effect", "Allow");
         trust.set("Principal", obj().put("Service", "pipes.amazonaws.com"));
         trust.put("Action", "sts:AssumeRole");
-        // AWS-SEMANTICS §1.11: the console pins the trust to this account (confused-deputy guard)
+        // docs/aws-behaviour.md §1.11: the console pins the trust to this account (confused-deputy guard)
         trust.set("Condition", obj().set("StringEquals", obj().set("aws:SourceAccount", Cfn.ref("AWS::AccountId"))));
 
         List<JsonNode> statements = new ArrayList<>();
@@ -73,7 +73,7 @@ final class Resources {
         }
         statements.add(statement("SendToWorkerQueue", "Allow", text("sqs:SendMessage"), sendTo));
         if (w.kmsKeyArn() != null) {
-            // AWS-SEMANTICS §6.3: Pipes need no queue policy, only the role's grant on the queue's CMK
+            // docs/aws-behaviour.md §6.3: Pipes need no queue policy, only the role's grant on the queue's CMK
             statements.add(statement("UseQueueKey", "Allow", strings("kms:GenerateDataKey", "kms:Decrypt"), w.kmsKeyArn()));
         }
         ObjectNode props = obj();
@@ -84,7 +84,7 @@ final class Resources {
         return resource("AWS::IAM::Role", props);
     }
 
-    /** AWS-SEMANTICS §1.11, least privilege per source kind. */
+    /** docs/aws-behaviour.md §1.11, least privilege per source kind. */
     static ArrayNode sourceActions(SourceType type) {
         return switch (type) {
             case KINESIS -> strings("kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords",
@@ -220,7 +220,7 @@ final class Resources {
         resources.set(id + "Rule", resource("AWS::Events::Rule", props));
     }
 
-    /** AWS-SEMANTICS §2.4: EventBridge → SQS needs this resource-policy statement, pinned to one rule. */
+    /** docs/aws-behaviour.md §2.4: EventBridge → SQS needs this resource-policy statement, pinned to one rule. */
     static ObjectNode eventsSendStatement(String sid, JsonNode queueArn, JsonNode ruleArn) {
         ObjectNode s = statement(sid, "Allow", text("sqs:SendMessage"), queueArn);
         s.set("Principal", obj().put("Service", "events.amazonaws.com"));
@@ -228,7 +228,7 @@ final class Resources {
         return reorder(s);
     }
 
-    /** AWS-SEMANTICS §3: a topic outside Copilot needs the same kind of statement for sns.amazonaws.com. */
+    /** docs/aws-behaviour.md §3: a topic outside Copilot needs the same kind of statement for sns.amazonaws.com. */
     static ObjectNode snsSendStatement(String sid, JsonNode queueArn, String topicArn) {
         ObjectNode s = statement(sid, "Allow", text("sqs:SendMessage"), queueArn);
         s.set("Principal", obj().put("Service", "sns.amazonaws.com"));
@@ -237,7 +237,7 @@ final class Resources {
     }
 
     /**
-     * AWS-SEMANTICS §2.4/§6.3: EventBridge must be able to use the queue's customer-managed key. A
+     * docs/aws-behaviour.md §2.4/§6.3: EventBridge must be able to use the queue's customer-managed key. A
      * key policy statement's Resource is always "*" (it means "this key"): the one place it is
      * required.
      */
@@ -262,7 +262,7 @@ final class Resources {
         resources.set(t.logicalId() + "Subscription", resource("AWS::SNS::Subscription", props));
     }
 
-    /** The worker's extra task-role policy (AWS-SEMANTICS §6.3 consequence 1, §5.2). */
+    /** The worker's extra task-role policy (docs/aws-behaviour.md §6.3 consequence 1, §5.2). */
     static ObjectNode workerPolicy(JsonNode queueArn, JsonNode description) {
         ObjectNode props = obj();
         props.set("Description", description);

@@ -10,7 +10,7 @@ import java.util.UUID;
 
 /**
  * The DLQ message of a stream pipe: metadata about the failed records, never their payload
- * (AWS-SEMANTICS §1.9). {@code KinesisBatchInfo} / {@code DDBStreamBatchInfo} keys follow the
+ * (docs/aws-behaviour.md §1.9). {@code KinesisBatchInfo} / {@code DDBStreamBatchInfo} keys follow the
  * AWS-validated shape; the {@code requestContext} keys besides {@code condition} and
  * {@code approximateInvokeCount} are unverified (§12 question 1).
  */

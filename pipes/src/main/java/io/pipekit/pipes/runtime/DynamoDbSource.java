@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
 import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
-/** A DynamoDB stream as a pipe source (AWS-SEMANTICS §1.2 "DynamoDB stream"). */
+/** A DynamoDB stream as a pipe source (docs/aws-behaviour.md §1.2 "DynamoDB stream"). */
 final class DynamoDbSource implements StreamSource {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -127,7 +127,7 @@ final class DynamoDbSource implements StreamSource {
     @Override
     public ObjectNode withMetadata(PolledRecord record, String shardId, PipeSettings settings) {
         ObjectNode source = record.fields();
-        // field order of the AWS sample (AWS-SEMANTICS §1.2)
+        // field order of the AWS sample (docs/aws-behaviour.md §1.2)
         ObjectNode event = JSON.createObjectNode();
         event.set("eventID", source.get("eventID"));
         event.set("eventVersion", source.get("eventVersion"));

@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /**
  * A Kinesis stream as a pipe source. Streams are addressed by name, which both kinesis-mock and
- * kinesalite accept (kinesalite cannot address by ARN, EMULATORS.md §4b).
+ * kinesalite accept (kinesalite cannot address by ARN, docs/emulators.md §4b).
  */
 final class KinesisSource implements StreamSource {
 
@@ -94,7 +94,7 @@ final class KinesisSource implements StreamSource {
         return Read.of(response.records(), KinesisSource::toPolled, response.nextShardIterator());
     }
 
-    /** The flat Pipes Kinesis record, without the poller metadata (AWS-SEMANTICS §1.2). */
+    /** The flat Pipes Kinesis record, without the poller metadata (docs/aws-behaviour.md §1.2). */
     static PolledRecord toPolled(Record record, Instant now) {
         byte[] bytes = record.data().asByteArrayUnsafe();
         Instant arrival = record.approximateArrivalTimestamp() == null ? now : record.approximateArrivalTimestamp();
@@ -103,7 +103,7 @@ final class KinesisSource implements StreamSource {
         fields.put("partitionKey", record.partitionKey());
         fields.put("sequenceNumber", record.sequenceNumber());
         fields.put("data", Base64.getEncoder().encodeToString(bytes));
-        // epoch seconds with a millisecond fraction, as a JSON number (AWS-SEMANTICS §1.2)
+        // epoch seconds with a millisecond fraction, as a JSON number (docs/aws-behaviour.md §1.2)
         fields.put("approximateArrivalTimestamp", BigDecimal.valueOf(arrival.toEpochMilli(), 3));
         return new PolledRecord(fields, parseJson(bytes), record.sequenceNumber(), arrival, now);
     }
@@ -121,7 +121,7 @@ final class KinesisSource implements StreamSource {
         return event;
     }
 
-    /** The payload as JSON when it is JSON (implicit parsing, AWS-SEMANTICS §1.4, §1.6), else null. */
+    /** The payload as JSON when it is JSON (implicit parsing, docs/aws-behaviour.md §1.4, §1.6), else null. */
     static JsonNode parseJson(byte[] bytes) {
         int i = 0;
         while (i < bytes.length && Character.isWhitespace(bytes[i])) {

@@ -11,7 +11,7 @@ import java.util.Set;
 
 /**
  * The validated, typed view of a {@link PipeDefinition} that the pollers run on. Validation copies
- * the {@code CreatePipe} rules of AWS-SEMANTICS §1.3, §1.4, §1.6 and §1.7.
+ * the {@code CreatePipe} rules of docs/aws-behaviour.md §1.3, §1.4, §1.6 and §1.7.
  */
 record PipeSettings(
         String pipeArn,
@@ -31,7 +31,7 @@ record PipeSettings(
         String messageGroupId,
         String messageDeduplicationId) {
 
-    /** SQS {@code SendMessageBatch} takes at most 10 entries (AWS-SEMANTICS §1.7, §1.8). */
+    /** SQS {@code SendMessageBatch} takes at most 10 entries (docs/aws-behaviour.md §1.7, §1.8). */
     static final int SQS_TARGET_MAX_BATCH = 10;
     private static final Set<String> KINESIS_POSITIONS = Set.of("TRIM_HORIZON", "LATEST", "AT_TIMESTAMP");
     private static final Set<String> DYNAMODB_POSITIONS = Set.of("TRIM_HORIZON", "LATEST");
@@ -55,7 +55,7 @@ record PipeSettings(
         JsonNode params = sourceParameters.path(kind.parametersMember);
         int sourceDefault = kind == SourceKind.SQS ? 10 : 100;
         // An SQS target takes ≤ 10 records per call; an explicit larger BatchSize is refused, an omitted
-        // one becomes 10 (AWS-SEMANTICS §1.3 "Defaults"; §12 question 2 is still open).
+        // one becomes 10 (docs/aws-behaviour.md §1.3 "Defaults"; §12 question 2 is still open).
         int batchSize = params.has("BatchSize") ? params.get("BatchSize").asInt() : Math.min(sourceDefault, SQS_TARGET_MAX_BATCH);
         if (batchSize < 1 || batchSize > 10000) {
             throw PipesApiException.validation("1 validation error detected: Value '" + batchSize + "' at 'sourceParameters." + lower(kind.parametersMember) + ".batchSize' failed to satisfy constraint: Member must have value between 1 and 10000");

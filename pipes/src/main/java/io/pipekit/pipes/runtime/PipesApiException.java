@@ -1,7 +1,7 @@
 package io.pipekit.pipes.runtime;
 
 /**
- * A Pipes API error with the service's error type and HTTP status (AWS-SEMANTICS §1.10), e.g.
+ * A Pipes API error with the service's error type and HTTP status (docs/aws-behaviour.md §1.10), e.g.
  * {@code ValidationException}/400, {@code NotFoundException}/404, {@code ConflictException}/409.
  */
 public final class PipesApiException extends RuntimeException {

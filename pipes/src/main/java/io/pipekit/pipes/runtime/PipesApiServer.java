@@ -21,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Pipes REST-JSON API (AWS-SEMANTICS §1.10) in front of a {@link PipesRuntime}, on a free
+ * The Pipes REST-JSON API (docs/aws-behaviour.md §1.10) in front of a {@link PipesRuntime}, on a free
  * loopback port, so the SDK's {@code PipesClient} (and anything built on it) works unchanged:
  * {@code CreatePipe}, {@code DescribePipe}, {@code UpdatePipe}, {@code StartPipe}, {@code StopPipe},
  * {@code DeletePipe}, {@code ListPipes}, plus {@code TagResource}/{@code ListTagsForResource}.

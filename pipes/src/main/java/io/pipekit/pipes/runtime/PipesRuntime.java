@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * pipekit's local EventBridge Pipes runtime: runs pipes declared as the Pipes API declares them
  * (Kinesis, DynamoDB-stream and SQS sources; SQS targets) against real emulators, copying the
- * behaviour of AWS-SEMANTICS §1 and §10.2.
+ * behaviour of docs/aws-behaviour.md §1 and §10.2.
  *
  * <p>The lifecycle is asynchronous like the service: {@link #create} returns {@code CREATING} and
  * the pipe moves on to {@code RUNNING}, {@code STOPPED} or {@code CREATE_FAILED} with a
@@ -191,7 +191,7 @@ public final class PipesRuntime implements AutoCloseable {
 
     /**
      * {@code UpdatePipe}: {@code Source} and {@code StartingPosition} are immutable; the parameter
-     * objects are replaced as a whole (omitted fields revert to defaults), AWS-SEMANTICS §1.10.
+     * objects are replaced as a whole (omitted fields revert to defaults), docs/aws-behaviour.md §1.10.
      */
     public PipeDefinition.Description update(PipeDefinition definition) {
         Pipe pipe = require(definition.name());
@@ -208,7 +208,7 @@ public final class PipesRuntime implements AutoCloseable {
             if (!request.has("Target")) {
                 request.put("Target", pipe.definition.target());
             }
-            // UpdatePipe has no Tags member (AWS-SEMANTICS §1.10: Tags only on CreatePipe): the pipe keeps its tags
+            // UpdatePipe has no Tags member (docs/aws-behaviour.md §1.10: Tags only on CreatePipe): the pipe keeps its tags
             if (pipe.definition.request().has("Tags")) {
                 request.set("Tags", pipe.definition.request().get("Tags"));
             } else {
@@ -323,7 +323,7 @@ public final class PipesRuntime implements AutoCloseable {
         }
     }
 
-    /** A source that disappeared stops the pipe with a {@code StateReason} (AWS-SEMANTICS §1.9). */
+    /** A source that disappeared stops the pipe with a {@code StateReason} (docs/aws-behaviour.md §1.9). */
     private void autoStop(Pipe pipe, String reason) {
         LOG.warn("pipe {} stopped: {}", pipe.definition.name(), reason);
         PipeRunner runner;
@@ -362,7 +362,7 @@ public final class PipesRuntime implements AutoCloseable {
     }
 
     private static String truncate(String reason) {
-        // StateReason is at most 512 characters (AWS-SEMANTICS §1.10)
+        // StateReason is at most 512 characters (docs/aws-behaviour.md §1.10)
         return reason == null || reason.length() <= 512 ? reason : reason.substring(0, 512);
     }
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 
 /**
- * One source record in its Pipes shape, before the poller metadata is added (AWS-SEMANTICS §1.1).
+ * One source record in its Pipes shape, before the poller metadata is added (docs/aws-behaviour.md §1.1).
  *
  * @param fields the source fields in the order AWS emits them (§1.2)
  * @param parsedData the implicitly parsed data field (Kinesis {@code data}, DynamoDB {@code dynamodb},

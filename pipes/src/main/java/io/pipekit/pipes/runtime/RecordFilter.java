@@ -11,21 +11,21 @@ import software.amazon.event.ruler.Machine;
 
 /**
  * A pipe's {@code FilterCriteria}, matched with event-ruler, the engine EventBridge uses
- * (AWS-SEMANTICS §1.4, §2.3): a record passes if any filter matches (OR); fields inside one pattern
+ * (docs/aws-behaviour.md §1.4, §2.3): a record passes if any filter matches (OR); fields inside one pattern
  * must all match (AND).
  *
  * <p>Patterns on the data field ({@code data} for Kinesis, {@code dynamodb} for DynamoDB,
  * {@code body} for SQS) see it parsed as JSON. A record whose data is not JSON does not match a JSON
  * data pattern (it is dropped); for SQS, a JSON body does not match a plain-string body pattern.
  * Filters run before the poller adds its metadata, so {@code eventSource}, {@code awsRegion} etc.
- * cannot be matched (AWS-SEMANTICS §1.1).
+ * cannot be matched (docs/aws-behaviour.md §1.1).
  */
 final class RecordFilter {
 
     static final int MAX_FILTERS = 5;
     static final int MAX_PATTERN_LENGTH = 4096;
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Pipes supports {@code anything-but} only with a value or list (AWS-SEMANTICS §2.3 operator table). */
+    /** Pipes supports {@code anything-but} only with a value or list (docs/aws-behaviour.md §2.3 operator table). */
     private static final List<String> ANYTHING_BUT_BUS_ONLY = List.of("prefix", "suffix", "equals-ignore-case", "wildcard");
 
     private enum DataMode { ABSENT, JSON, PLAIN }
@@ -63,7 +63,7 @@ final class RecordFilter {
             JsonNode data = tree.get(kind.dataField);
             DataMode mode = data == null ? DataMode.ABSENT : data.isObject() ? DataMode.JSON : DataMode.PLAIN;
             if (mode == DataMode.PLAIN && kind.isStream()) {
-                // AWS-SEMANTICS §1.4: stream data patterns must be JSON; a plain one fails CreatePipe
+                // docs/aws-behaviour.md §1.4: stream data patterns must be JSON; a plain one fails CreatePipe
                 throw invalid(pattern, "The pattern for '" + kind.dataField + "' must be a JSON object for this source.");
             }
             Machine machine = new Machine();

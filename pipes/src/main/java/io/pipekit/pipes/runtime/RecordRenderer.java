@@ -13,7 +13,7 @@ import java.util.Optional;
 /**
  * Turns a record (with metadata) into the SQS message the target receives: the record's JSON, or
  * the per-record {@code InputTemplate} rendering, plus the FIFO group and dedup ids from static
- * values or {@code $.} paths evaluated on the untransformed record (AWS-SEMANTICS §1.6, §1.7).
+ * values or {@code $.} paths evaluated on the untransformed record (docs/aws-behaviour.md §1.6, §1.7).
  */
 final class RecordRenderer {
 
@@ -32,7 +32,7 @@ final class RecordRenderer {
      */
     SqsTarget.Message render(int index, ObjectNode event, JsonNode parsedData, Instant ingestedAt) {
         String dataField = settings.kind().dataField;
-        // Templates and dynamic parameters see data/body parsed when it is JSON (AWS-SEMANTICS §1.6)
+        // Templates and dynamic parameters see data/body parsed when it is JSON (docs/aws-behaviour.md §1.6)
         ObjectNode parsedView = event;
         if (parsedData != null && settings.kind() != SourceKind.DYNAMODB) {
             parsedView = event.deepCopy();

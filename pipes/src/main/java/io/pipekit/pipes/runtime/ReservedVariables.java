@@ -2,7 +2,7 @@ package io.pipekit.pipes.runtime;
 
 import java.util.Set;
 
-/** The reserved template variables of Pipes input transformation (AWS-SEMANTICS §1.6). */
+/** The reserved template variables of Pipes input transformation (docs/aws-behaviour.md §1.6). */
 final class ReservedVariables {
 
     static final String PIPE_ARN = "aws.pipes.pipe-arn";

@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads one shard in order and delivers it batch by batch (AWS-SEMANTICS §1.1, §1.9): filter, add
+ * Reads one shard in order and delivers it batch by batch (docs/aws-behaviour.md §1.1, §1.9): filter, add
  * metadata, render, {@code SendMessageBatch}; the checkpoint moves past a batch only once it was
  * delivered, sent to the DLQ, or filtered out entirely. While a batch fails, the shard is blocked.
  */
@@ -49,7 +49,7 @@ final class ShardPoller implements Runnable {
                 if (!runner.isRunning()) {
                     return;
                 }
-                // internal error (emulator unreachable, throttling): retried without limit (AWS-SEMANTICS §1.9)
+                // internal error (emulator unreachable, throttling): retried without limit (docs/aws-behaviour.md §1.9)
                 LOG.warn("pipe {} shard {}: {}; resuming from the checkpoint", settings.pipeName(), shardId, e.toString());
                 if (!runner.pause(runner.backoff().delay(failures++))) {
                     return;
@@ -133,7 +133,7 @@ final class ShardPoller implements Runnable {
         List<Entry> remaining = new ArrayList<>();
         int index = 0;
         for (PolledRecord record : batch) {
-            // AWS-SEMANTICS §1.1: filter on the source fields, then add the metadata
+            // docs/aws-behaviour.md §1.1: filter on the source fields, then add the metadata
             if (!settings.filter().matches(record.fields(), record.parsedData())) {
                 continue;
             }

@@ -8,9 +8,9 @@ enum SourceKind {
 
     /** The member of {@code SourceParameters} that configures this source. */
     final String parametersMember;
-    /** The record field Pipes parses implicitly for filters and templates (AWS-SEMANTICS §1.4, §1.6). */
+    /** The record field Pipes parses implicitly for filters and templates (docs/aws-behaviour.md §1.4, §1.6). */
     final String dataField;
-    /** The key of the DLQ metadata object (AWS-SEMANTICS §1.9); SQS sources have no pipe DLQ. */
+    /** The key of the DLQ metadata object (docs/aws-behaviour.md §1.9); SQS sources have no pipe DLQ. */
     final String batchInfoKey;
 
     SourceKind(String parametersMember, String dataField, String batchInfoKey) {

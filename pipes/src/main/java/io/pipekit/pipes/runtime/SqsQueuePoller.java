@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 /**
- * Long-polls an SQS source queue (AWS-SEMANTICS §1.2 "SQS queue", §1.4, §1.9): records that do not
+ * Long-polls an SQS source queue (docs/aws-behaviour.md §1.2 "SQS queue", §1.4, §1.9): records that do not
  * pass the filter are deleted at once; delivered ones are deleted after the target accepted them;
  * failed ones are left alone, so the queue's visibility timeout and {@code maxReceiveCount} redrive
  * do the retrying, as with AWS.
@@ -102,7 +102,7 @@ final class SqsQueuePoller implements Runnable {
                 LOG.warn("pipe {}: message {} cannot be rendered ({}); it stays on the queue for redrive", settings.pipeName(), message.messageId(), e.getMessage());
             }
         }
-        // AWS-SEMANTICS §1.4: messages that do not match are deleted from the source queue
+        // docs/aws-behaviour.md §1.4: messages that do not match are deleted from the source queue
         delete(queueUrl, dropped);
         runner.metrics().filtered(dropped.size());
         if (toSend.isEmpty()) {
@@ -136,7 +136,7 @@ final class SqsQueuePoller implements Runnable {
         }
     }
 
-    /** The Pipes SQS record (AWS-SEMANTICS §1.2), without the poller metadata. */
+    /** The Pipes SQS record (docs/aws-behaviour.md §1.2), without the poller metadata. */
     static PolledRecord toPolled(Message message, Instant now) {
         ObjectNode fields = JSON.createObjectNode();
         fields.put("messageId", message.messageId());

@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /**
  * An SQS queue as a pipe target: one message per record through {@code SendMessageBatch} in chunks
- * of at most 10 entries, even for a single record (AWS-SEMANTICS §1.7). No message attributes.
+ * of at most 10 entries, even for a single record (docs/aws-behaviour.md §1.7). No message attributes.
  */
 final class SqsTarget {
 
@@ -22,7 +22,7 @@ final class SqsTarget {
     /**
      * A message that was not accepted. {@code customer} separates customer errors (4xx, sender
      * faults: counted against the retry limits) from internal ones (network, 5xx: retried without
-     * counting), AWS-SEMANTICS §1.9.
+     * counting), docs/aws-behaviour.md §1.9.
      */
     record Failure(Message message, boolean customer, String code, String reason) {}
 

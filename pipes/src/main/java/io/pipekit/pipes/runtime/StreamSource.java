@@ -59,6 +59,6 @@ interface StreamSource {
 
     Read read(String iterator, int limit);
 
-    /** The record with the poller metadata added, in AWS's field order (AWS-SEMANTICS §1.2). */
+    /** The record with the poller metadata added, in AWS's field order (docs/aws-behaviour.md §1.2). */
     ObjectNode withMetadata(PolledRecord record, String shardId, PipeSettings settings);
 }

@@ -8,8 +8,8 @@ import java.util.List;
  * A stream or queue that becomes one EventBridge Pipe into the worker queue.
  *
  * @param source the source stream, table or queue
- * @param filters event patterns (compact JSON), OR-ed; at most 5 (AWS-SEMANTICS §1.4)
- * @param batchSize 1–10: the SQS target takes at most 10 per batch (AWS-SEMANTICS §1.3)
+ * @param filters event patterns (compact JSON), OR-ed; at most 5 (docs/aws-behaviour.md §1.4)
+ * @param batchSize 1–10: the SQS target takes at most 10 per batch (docs/aws-behaviour.md §1.3)
  * @param window MaximumBatchingWindowInSeconds, 0–300 s
  * @param startingPosition streams only: TRIM_HORIZON, LATEST or (Kinesis) AT_TIMESTAMP; null for SQS
  * @param startingPositionTimestamp Kinesis AT_TIMESTAMP only

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * An EventBridge rule (Classic bus) with the worker queue as its target (AWS-SEMANTICS §2.4).
+ * An EventBridge rule (Classic bus) with the worker queue as its target (docs/aws-behaviour.md §2.4).
  *
  * @param bus event bus name; {@code default} for the account's default bus
  * @param pattern event pattern, compact JSON, validated with event-ruler

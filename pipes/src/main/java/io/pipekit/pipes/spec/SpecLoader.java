@@ -34,10 +34,10 @@ public final class SpecLoader {
     private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,75}(\\.fifo)?");
     private static final Pattern BUS_NAME = Pattern.compile("[/.\\-_A-Za-z0-9]{1,256}");
     private static final Pattern ARN = Pattern.compile("arn:aws[a-zA-Z-]*:[a-z0-9-]+:[a-z0-9-]*:\\d{12}:.+");
-    // AWS-SEMANTICS §1.4: fields the poller adds after filtering can never match a pipe filter
+    // docs/aws-behaviour.md §1.4: fields the poller adds after filtering can never match a pipe filter
     private static final Set<String> UNFILTERABLE = Set.of("awsRegion", "eventSource", "eventSourceARN",
             "eventVersion", "eventID", "eventName", "invokeIdentityArn", "eventSourceKey");
-    // AWS-SEMANTICS §2.3: anything-but with these operators works on a bus but not in Pipes filters
+    // docs/aws-behaviour.md §2.3: anything-but with these operators works on a bus but not in Pipes filters
     private static final Set<String> PIPES_UNSUPPORTED_ANYTHING_BUT = Set.of("prefix", "suffix", "equals-ignore-case", "wildcard");
 
     private final String file;
@@ -158,7 +158,7 @@ public final class SpecLoader {
             case SQS -> sourceRef(o, type, "queue", "queueArn", "queueArnImport");
         };
         List<String> filters = filters(o, type);
-        // AWS-SEMANTICS §1.3 / §0: an SQS target accepts at most 10 records per batch
+        // docs/aws-behaviour.md §1.3 / §0: an SQS target accepts at most 10 records per batch
         Integer batch = o.integer("batchSize", 1, 10, 10, false);
         Duration window = o.duration("window", Duration.ZERO, Duration.ofSeconds(300), Duration.ZERO);
         String start = null;
@@ -204,9 +204,9 @@ public final class SpecLoader {
         }
         String template = o.string("inputTemplate", false);
         if (template != null && template.length() > 8192) {
-            o.fail("inputTemplate", "is " + template.length() + " characters; at most 8192 allowed (AWS-SEMANTICS §1.6)");
+            o.fail("inputTemplate", "is " + template.length() + " characters; at most 8192 allowed (docs/aws-behaviour.md §1.6)");
         } else if (template != null && template.trim().matches("<\\$\\.(data|body)>")) {
-            // AWS-SEMANTICS §1.6: a bare <$.data> renders JSON payloads with their quotes stripped
+            // docs/aws-behaviour.md §1.6: a bare <$.data> renders JSON payloads with their quotes stripped
             o.fail("inputTemplate", "a bare " + template.trim() + " produces broken JSON for JSON payloads; wrap it, e.g. {\"data\": "
                     + template.trim() + "}");
         }
@@ -233,12 +233,12 @@ public final class SpecLoader {
         }
         String inputPath = o.string("inputPath", false);
         if (inputPath != null && (inputPath.length() > 256 || !inputPath.startsWith("$"))) {
-            o.fail("inputPath", "must be a JSONPath starting with '$', at most 256 characters (AWS-SEMANTICS §2.4)");
+            o.fail("inputPath", "must be a JSONPath starting with '$', at most 256 characters (docs/aws-behaviour.md §2.4)");
         }
         RuleSubscription.InputTransformer transformer = null;
         if (o.object("inputTransformer", false) instanceof Obj t) {
             if (inputPath != null) {
-                o.fail("inputTransformer", "inputPath and inputTransformer are mutually exclusive (AWS-SEMANTICS §2.4)");
+                o.fail("inputTransformer", "inputPath and inputTransformer are mutually exclusive (docs/aws-behaviour.md §2.4)");
             }
             t.only("inputPathsMap", "inputTemplate");
             Map<String, String> paths = new LinkedHashMap<>();
@@ -268,7 +268,7 @@ public final class SpecLoader {
         boolean dlq = o.bool("deadLetterQueue", false);
         String group = fifoField(o, "fifoGroupId", queue, true);
         if (queue != null && queue.fifo() && !queue.contentBasedDeduplication()) {
-            o.failSelf("a rule targeting a FIFO queue needs queue.contentBasedDeduplication: true (AWS-SEMANTICS §2.4)");
+            o.failSelf("a rule targeting a FIFO queue needs queue.contentBasedDeduplication: true (docs/aws-behaviour.md §2.4)");
         }
         return new RuleSubscription(name, bus, pattern, inputPath, transformer, retries, age, dlq, group);
     }
@@ -347,7 +347,7 @@ public final class SpecLoader {
             return out;
         }
         if (f.size() > 5) {
-            o.fail("filters", "has " + f.size() + " patterns; at most 5 allowed (AWS-SEMANTICS §1.4)");
+            o.fail("filters", "has " + f.size() + " patterns; at most 5 allowed (docs/aws-behaviour.md §1.4)");
         }
         for (int i = 0; i < f.size(); i++) {
             String p = eventPattern(o, "filters/" + i, f.get(i), true, type);
@@ -377,7 +377,7 @@ public final class SpecLoader {
         }
         String json = pattern.toString();
         if (json.length() > 4096) {
-            problem(ptr, path, "is " + json.length() + " characters as JSON; at most 4096 allowed (AWS-SEMANTICS §2.3)");
+            problem(ptr, path, "is " + json.length() + " characters as JSON; at most 4096 allowed (docs/aws-behaviour.md §2.3)");
         }
         String error = JsonRuleCompiler.check(json);
         if (error != null) {
@@ -389,13 +389,13 @@ public final class SpecLoader {
                 String field = it.next();
                 boolean ddbEventName = type == SourceType.DYNAMODB && field.equals("eventName");
                 if (UNFILTERABLE.contains(field) && !ddbEventName) {
-                    problem(ptr, path, "filters on '" + field + "', which Pipes adds after filtering, so it never matches (AWS-SEMANTICS §1.4)");
+                    problem(ptr, path, "filters on '" + field + "', which Pipes adds after filtering, so it never matches (docs/aws-behaviour.md §1.4)");
                 }
             }
             String unsupported = anythingButOperator(pattern);
             if (unsupported != null) {
                 problem(ptr, path, "uses anything-but with '" + unsupported
-                        + "', which event buses support but Pipes filters do not (AWS-SEMANTICS §2.3)");
+                        + "', which event buses support but Pipes filters do not (docs/aws-behaviour.md §2.3)");
             }
         }
         return json;
@@ -600,6 +600,6 @@ public final class SpecLoader {
     }
 
     private static String rangeReason(String key) {
-        return key.equals("batchSize") ? " (the SQS target takes at most 10 messages per batch, AWS-SEMANTICS §1.3)" : "";
+        return key.equals("batchSize") ? " (the SQS target takes at most 10 messages per batch, docs/aws-behaviour.md §1.3)" : "";
     }
 }

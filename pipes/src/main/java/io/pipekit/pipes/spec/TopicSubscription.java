@@ -1,7 +1,7 @@
 package io.pipekit.pipes.spec;
 
 /**
- * An SNS topic subscribed to the worker queue (AWS-SEMANTICS §3).
+ * An SNS topic subscribed to the worker queue (docs/aws-behaviour.md §3).
  *
  * @param topicArn the topic
  * @param rawMessageDelivery deliver the bare message instead of the SNS JSON envelope

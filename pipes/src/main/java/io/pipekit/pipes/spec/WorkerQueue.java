@@ -11,7 +11,7 @@ import java.time.Duration;
  * @param visibilityTimeout queue default visibility timeout (only used when created)
  * @param deadLetterTries maxReceiveCount of the queue's DLQ, 0 for none (only used when created)
  * @param encryption how the queue is encrypted; {@link Encryption#KMS} means a customer-managed key
- *     (Copilot's {@code EventsKMSKey}) whose key policy must admit EventBridge (AWS-SEMANTICS §6.3)
+ *     (Copilot's {@code EventsKMSKey}) whose key policy must admit EventBridge (docs/aws-behaviour.md §6.3)
  */
 public record WorkerQueue(
         String name,

@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * The JSONPath subset that Pipes templates, dynamic target parameters and EventBridge
  * {@code InputPath}/{@code InputPathsMap} accept: {@code $}, dot notation (names may hold dashes,
- * underscores, slashes), array indices {@code [3]} and the wildcard {@code *} (AWS-SEMANTICS §1.6).
+ * underscores, slashes), array indices {@code [3]} and the wildcard {@code *} (docs/aws-behaviour.md §1.6).
  */
 public final class JsonPath {
 

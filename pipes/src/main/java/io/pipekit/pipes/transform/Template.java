@@ -11,14 +11,14 @@ import java.util.regex.Pattern;
 
 /**
  * An input template with {@code <placeholder>} variables, as Pipes' {@code InputTemplate}
- * (AWS-SEMANTICS §1.6) and EventBridge's {@code InputTransformer} (§2.4) use them.
+ * (docs/aws-behaviour.md §1.6) and EventBridge's {@code InputTransformer} (§2.4) use them.
  *
  * <p>Placement decides the rendering: an unquoted placeholder in a JSON template is a value
  * position and receives a JSON value (strings quoted, objects and arrays raw); a placeholder inside a
  * quoted string, or anywhere in a template that is not JSON, is interpolated as text. Text inserted
  * into a JSON string is escaped so the result stays valid JSON. A placeholder whose value is absent
  * renders {@code null} in value position and nothing inside text (AWS leaves this undocumented,
- * AWS-SEMANTICS §12 question 3).
+ * docs/aws-behaviour.md §12 question 3).
  */
 public final class Template {
 

@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
-/** The SDK's EventBridgeClient against the local bus, delivering to ElasticMQ (AWS-SEMANTICS §2). */
+/** The SDK's EventBridgeClient against the local bus, delivering to ElasticMQ (docs/aws-behaviour.md §2). */
 class EventBusTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -75,7 +75,7 @@ class EventBusTest {
         assertThat(response.entries().get(2).errorCode()).isEqualTo("MalformedDetail");
 
         JsonNode event = JSON.readTree(receiveOne(full).body());
-        // AWS-SEMANTICS §2.1 envelope
+        // docs/aws-behaviour.md §2.1 envelope
         assertThat(fieldNames(event)).containsExactly("version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail");
         assertThat(event.get("version").asText()).isEqualTo("0");
         assertThat(event.get("id").asText()).isEqualTo(response.entries().get(0).eventId());

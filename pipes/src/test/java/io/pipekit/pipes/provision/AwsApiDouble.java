@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * because the local Pipes runtime / REST facade and local bus are being built on another branch;
  * when they land, {@link ProvisionerTest} runs against them unchanged (endpoint settings only), and
  * this class can go. It mimics what provisioning depends on — asynchronous pipe states
- * (CREATING→RUNNING, UPDATING→RUNNING, DELETING→gone; AWS-SEMANTICS §1.10), immutable
+ * (CREATING→RUNNING, UPDATING→RUNNING, DELETING→gone; docs/aws-behaviour.md §1.10), immutable
  * StartingPosition on update, URL-encoded IAM policy documents, error codes — and nothing else.
  */
 final class AwsApiDouble implements AutoCloseable {
@@ -171,7 +171,7 @@ final class AwsApiDouble implements AutoCloseable {
                 }
                 ObjectNode sp = pipe.with("SourceParameters");
                 u.path("SourceParameters").fields().forEachRemaining(e -> {
-                    // AWS-SEMANTICS §1.10: parameter objects are replaced whole; StartingPosition cannot change
+                    // docs/aws-behaviour.md §1.10: parameter objects are replaced whole; StartingPosition cannot change
                     JsonNode old = sp.get(e.getKey());
                     ObjectNode replaced = ((ObjectNode) e.getValue()).deepCopy();
                     if (old != null) {
@@ -190,7 +190,7 @@ final class AwsApiDouble implements AutoCloseable {
                 if (u.has("TargetParameters")) {
                     ObjectNode tp = ((ObjectNode) u.get("TargetParameters")).deepCopy();
                     if (tp.path("InputTemplate").asText().isEmpty()) {
-                        tp.remove("InputTemplate"); // AWS-SEMANTICS §1.6: "" removes the template
+                        tp.remove("InputTemplate"); // docs/aws-behaviour.md §1.6: "" removes the template
                     }
                     pipe.set("TargetParameters", tp);
                 }

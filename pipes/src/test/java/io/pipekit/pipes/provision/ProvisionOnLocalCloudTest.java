@@ -143,7 +143,7 @@ class ProvisionOnLocalCloudTest {
                     m -> m.path("detail-type").asText().equals("OrderCreated") && m.path("detail").path("id").asText().equals(id)));
 
             JsonNode order = find(bodies, m -> m.path("pipe").asText().equals("pipekit-local-orders"));
-            // the spec's inputTemplate, with the reserved variables and $.paths of AWS-SEMANTICS §1.6
+            // the spec's inputTemplate, with the reserved variables and $.paths of docs/aws-behaviour.md §1.6
             assertThat(order.path("kit").asText()).isEqualTo("pipes/1");
             assertThat(order.path("source").asText()).isEqualTo("arn:aws:kinesis:us-east-1:" + ACCOUNT + ":stream/orders");
             assertThat(order.path("partitionKey").asText()).isEqualTo("p-" + id);

@@ -180,7 +180,7 @@ class ProvisionerTest {
         assertThat(aws.pipes().describePipe(b -> b.name("pipekit-prov-jobs")).source())
                 .isEqualTo("arn:aws:sqs:us-east-1:000000000000:prov-legacy-jobs");
         if (api != null) {
-            // apply waited through the asynchronous CREATING state (AWS-SEMANTICS §1.10)
+            // apply waited through the asynchronous CREATING state (docs/aws-behaviour.md §1.10)
             assertThat(api.observedStates).contains("pipekit-prov-orders:CREATING");
         }
         // the pipe role may read exactly its source and send to the worker queue and its DLQ

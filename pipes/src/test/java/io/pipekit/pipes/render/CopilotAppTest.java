@@ -37,11 +37,11 @@ class CopilotAppTest {
         double fraction = vars.path("PIPEKIT_HEARTBEAT_FRACTION").asDouble();
         Duration heartbeat = Duration.ofMillis((long) (lease.toMillis() * fraction));
         assertThat(timeout).isGreaterThan(heartbeat);
-        // Spot mix and queue-delay autoscaling (AWS-SEMANTICS §6.2)
+        // Spot mix and queue-delay autoscaling (docs/aws-behaviour.md §6.2)
         assertThat(m.path("count").path("range").path("spot_from").asInt()).isGreaterThanOrEqualTo(2);
         assertThat(m.path("count").path("queue_delay").path("acceptable_latency").asText()).isNotEmpty();
         assertThat(m.path("platform").asText()).isEqualTo("linux/x86_64");
-        // 120 s stop window for Spot, and the worker's drain fits inside it (AWS-SEMANTICS §5.3)
+        // 120 s stop window for Spot, and the worker's drain fits inside it (docs/aws-behaviour.md §5.3)
         assertThat(m.path("taskdef_overrides")).anySatisfy(o -> {
             assertThat(o.path("path").asText()).isEqualTo("ContainerDefinitions[0].StopTimeout");
             assertThat(o.path("value").asInt()).isEqualTo(120);

@@ -184,7 +184,7 @@ class RenderedTemplatesTest {
                             batches.add(e.getValue().get("BatchSize").asInt());
                         }
                     });
-                    // AWS-SEMANTICS §1.3: the SQS target takes at most 10 per batch; an unset size means the source default (100)
+                    // docs/aws-behaviour.md §1.3: the SQS target takes at most 10 per batch; an unset size means the source default (100)
                     assertThat(batches).singleElement().satisfies(b -> assertThat(b).isBetween(1, 10));
                 }
             }
@@ -220,7 +220,7 @@ class RenderedTemplatesTest {
                     assertThat(op.path("value").path("Action")).extracting(JsonNode::asText)
                             .containsExactlyInAnyOrder("kms:GenerateDataKey", "kms:Decrypt");
                 });
-        // never a second policy for Copilot's queue (AWS-SEMANTICS §6.3): any queue policy in an addon is for the addon's own queues
+        // never a second policy for Copilot's queue (docs/aws-behaviour.md §6.3): any queue policy in an addon is for the addon's own queues
         for (JsonNode t : copilotTemplates().values()) {
             for (JsonNode r : t.path("Resources")) {
                 if (r.path("Type").asText().equals("AWS::SQS::QueuePolicy")) {

@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
-/** DynamoDB-stream and SQS sources through the LocalCloud's own runtime (AWS-SEMANTICS §1.2, §1.4). */
+/** DynamoDB-stream and SQS sources through the LocalCloud's own runtime (docs/aws-behaviour.md §1.2, §1.4). */
 class DynamoDbAndSqsSourceTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -145,7 +145,7 @@ class DynamoDbAndSqsSourceTest {
         assertThat(body.get("messageAttributes").get("trace").get("dataType").asText()).isEqualTo("String");
         assertThat(body.get("eventSource").asText()).isEqualTo("aws:sqs");
         assertThat(body.get("eventSourceARN").asText()).isEqualTo(EmbeddedSqs.queueArn("sqs-source"));
-        // AWS-SEMANTICS §1.4: non-matching messages are deleted, the delivered one too: the source is empty
+        // docs/aws-behaviour.md §1.4: non-matching messages are deleted, the delivered one too: the source is empty
         await().untilAsserted(() -> {
             Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(source)
                     .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();

@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
 
-/** Kinesis → pipe → SQS against kinesis-mock and ElasticMQ (AWS-SEMANTICS §1.2, §1.4, §1.6–§1.9). */
+/** Kinesis → pipe → SQS against kinesis-mock and ElasticMQ (docs/aws-behaviour.md §1.2, §1.4, §1.6–§1.9). */
 class KinesisPipeTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -84,7 +84,7 @@ class KinesisPipeTest {
         PutRecordResponse put = kinesis.putRecord(b -> b.streamName(stream).partitionKey("order-42").data(SdkBytes.fromUtf8String(payload)));
 
         JsonNode body = JSON.readTree(Received.await(sqs, queue, 1).getFirst().body());
-        // AWS-SEMANTICS §1.7: exactly these fields, in this order
+        // docs/aws-behaviour.md §1.7: exactly these fields, in this order
         assertThat(fieldNames(body)).containsExactly("kinesisSchemaVersion", "partitionKey", "sequenceNumber", "data",
                 "approximateArrivalTimestamp", "eventSource", "eventVersion", "eventID", "eventName", "invokeIdentityArn",
                 "awsRegion", "eventSourceARN");
@@ -141,7 +141,7 @@ class KinesisPipeTest {
 
         List<Message> received = Received.await(sqs, queue, 2);
         JsonNode body = JSON.readTree(received.getFirst().body());
-        // AWS-SEMANTICS §1.7 example: value-position placeholders become JSON values, data is parsed
+        // docs/aws-behaviour.md §1.7 example: value-position placeholders become JSON values, data is parsed
         assertThat(fieldNames(body)).containsExactly("kit", "pipe", "source", "eventId", "partitionKey", "ingestedAt", "data", "summary");
         assertThat(body.get("pipe").asText()).isEqualTo("orders-to-worker");
         assertThat(body.get("source").asText()).isEqualTo(streamArn(stream));

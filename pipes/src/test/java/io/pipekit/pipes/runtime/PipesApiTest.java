@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.pipes.model.RequestedPipeState;
 import software.amazon.awssdk.services.pipes.model.ValidationException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** The SDK's PipesClient, unchanged, against the local Pipes REST API (AWS-SEMANTICS §1.10). */
+/** The SDK's PipesClient, unchanged, against the local Pipes REST API (docs/aws-behaviour.md §1.10). */
 class PipesApiTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

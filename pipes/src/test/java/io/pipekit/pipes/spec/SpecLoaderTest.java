@@ -141,7 +141,7 @@ class SpecLoaderTest {
                 "subs.yml:8:7: subscriptions.sqs[0].fifoGroupId: is required: the worker queue is FIFO, so every message"
                         + " needs a MessageGroupId (static text or a $.path into the event)",
                 "subs.yml:11:7: subscriptions.rules[0]: a rule targeting a FIFO queue needs queue.contentBasedDeduplication: true"
-                        + " (AWS-SEMANTICS §2.4)");
+                        + " (docs/aws-behaviour.md §2.4)");
     }
 
     @Test

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Placement rules of AWS-SEMANTICS §1.6 and §2.4, and the JSONPath subset. */
+/** Placement rules of docs/aws-behaviour.md §1.6 and §2.4, and the JSONPath subset. */
 class TemplateTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
  * Highest sustained Kinesis PutRecords rate of the producer (rate unlimited) against kinesis-mock,
  * beside a raw SDK loop (pre-built 500-record PutRecords calls, one thread) in the same JVM and
  * against the same server. Every run writes to a fresh stream, because kinesis-mock's put cost
- * grows with the records a stream holds (EMULATORS.md §4a); one server serves all runs, because a
+ * grows with the records a stream holds (docs/emulators.md §4a); one server serves all runs, because a
  * freshly started node process is several times slower until V8 has warmed up (measured: about
  * 300 rec/s cold against 1,000-2,000 warm). A warm-up round is discarded, and rounds alternate
  * which side goes first. Prints the median of each side and the ratio producer/raw. Not a test.

@@ -18,9 +18,9 @@ import java.util.function.Function;
 
 /**
  * A local HTTP server speaking the EventBridge AWS JSON 1.1 protocol for {@code PutEvents}
- * (AWS-SEMANTICS §2.2): validates 1–10 entries and the required fields, answers HTTP 200 with
+ * (docs/aws-behaviour.md §2.2): validates 1–10 entries and the required fields, answers HTTP 200 with
  * {@code FailedEntryCount} and one result per entry, and injects per-entry errors through a
- * policy. It stands in for the service because no EventBridge emulator runs here (EMULATORS.md §7);
+ * policy. It stands in for the service because no EventBridge emulator runs here (docs/emulators.md §7);
  * the SDK's {@code EventBridgeClient} talks to it unchanged through {@code endpointOverride}.
  */
 public final class EventBridgeStub implements AutoCloseable {

@@ -25,10 +25,10 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
  * already returned ever get here.
  *
  * <p>Every entry's result is inspected (a batch call answers 200 with per-entry failures,
- * AWS-SEMANTICS §9); entry ids are positional, so a message redelivered within one batch cannot
- * make the ids collide (ANCHORS §2 item 5). Server-side failures are retried; a delete that finally
+ * docs/aws-behaviour.md §9); entry ids are positional, so a message redelivered within one batch cannot
+ * make the ids collide (docs/comparable-tools.md §2 item 5). Server-side failures are retried; a delete that finally
  * fails is logged with the message id — the message will be delivered again, never lost.
- * {@link #close()} flushes everything pending (ANCHORS §2 item 3: acks lost at shutdown).
+ * {@link #close()} flushes everything pending (docs/comparable-tools.md §2 item 3: acks lost at shutdown).
  */
 public final class DeleteBatcher implements AutoCloseable {
 

@@ -120,7 +120,7 @@ public final class MessageSettler {
         return backoff.delayFor(message.message().receiveCount());
     }
 
-    /** SQS rejects a visibility past 12 h from the receive (AWS-SEMANTICS §9). */
+    /** SQS rejects a visibility past 12 h from the receive (docs/aws-behaviour.md §9). */
     private static Duration capToCeiling(InFlight message, Duration delay) {
         Duration room = WorkerOptions.roomBeforeCeiling(Duration.ofNanos(System.nanoTime() - message.receivedNanos()));
         if (room.isNegative()) {

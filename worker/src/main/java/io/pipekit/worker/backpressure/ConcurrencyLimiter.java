@@ -10,7 +10,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A poller asks for up to a receive batch of permits <em>before</em> it receives, and gives back
  * what the receive did not fill. So the worker never takes a message off the queue that it has no
  * room to process — it stays visible to other tasks and to autoscaling on queue depth
- * (ANCHORS §2 item 1).
+ * (docs/comparable-tools.md §2 item 1).
  */
 public final class ConcurrencyLimiter {
 

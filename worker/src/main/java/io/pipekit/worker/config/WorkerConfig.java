@@ -18,7 +18,7 @@ import java.util.function.Function;
 
 /**
  * The worker's configuration read from the environment, the way a Copilot Worker Service injects it
- * (AWS-SEMANTICS §6.2): {@code COPILOT_QUEUE_URI} (the service queue) and
+ * (docs/aws-behaviour.md §6.2): {@code COPILOT_QUEUE_URI} (the service queue) and
  * {@code COPILOT_TOPIC_QUEUE_URIS} (a JSON map of topic-specific queues), or
  * {@code PIPEKIT_QUEUE_URLS} (comma-separated) to name queues explicitly; plus {@code PIPEKIT_*}
  * tuning. Every problem surfaces as a {@link ConfigException} naming the variable and the fix.

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * FIFO queues: order within a {@code MessageGroupId}, parallel across groups (ANCHORS §2 item 4).
+ * FIFO queues: order within a {@code MessageGroupId}, parallel across groups (docs/comparable-tools.md §2 item 4).
  *
  * <p>Each group of a received batch runs serially, in receive order, on one virtual thread. After a
  * failure the rest of that group is released (visibility 0) rather than processed out of order;

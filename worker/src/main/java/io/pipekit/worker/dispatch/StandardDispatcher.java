@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Standard queues: every message on its own virtual thread, so a slow message never holds up the
- * rest of its batch (ANCHORS §2 item 1). Capacity, not the batch, bounds concurrency.
+ * rest of its batch (docs/comparable-tools.md §2 item 1). Capacity, not the batch, bounds concurrency.
  */
 public final class StandardDispatcher implements Dispatcher {
 

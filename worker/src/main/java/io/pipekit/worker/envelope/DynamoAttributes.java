@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Converts DynamoDB's typed attribute-value JSON ({@code {"N":"101"}}, AWS-SEMANTICS §1.2) into the
+ * Converts DynamoDB's typed attribute-value JSON ({@code {"N":"101"}}, docs/aws-behaviour.md §1.2) into the
  * Lambda model's {@link AttributeValue}s or into plain Java values. Plain mapping: S→String,
  * N→BigDecimal (numbers are strings on the wire, so no precision is lost), B→byte[], SS→Set of String,
  * NS→Set of BigDecimal, BS→List of byte[], M→Map, L→List, NULL→null, BOOL→Boolean.

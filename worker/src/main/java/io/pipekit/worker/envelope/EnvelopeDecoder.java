@@ -5,7 +5,7 @@ import io.pipekit.worker.QueueMessage;
 
 /**
  * Turns a {@link QueueMessage} into a typed {@link Envelope}. The body is parsed once into a tree
- * (only when it starts like a JSON object), the kind detected per AWS-SEMANTICS §10.1, and the
+ * (only when it starts like a JSON object), the kind detected per docs/aws-behaviour.md §10.1, and the
  * fields every kind needs read; nested payloads (base64 data, SNS {@code Message}, piped SQS
  * {@code body}) wait until a handler asks for them.
  *

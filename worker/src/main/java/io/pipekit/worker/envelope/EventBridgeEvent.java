@@ -12,7 +12,7 @@ import org.joda.time.DateTimeZone;
 
 /**
  * An event delivered by an EventBridge rule with no input transformation: the whole event JSON
- * (AWS-SEMANTICS §2.1, §2.4).
+ * (docs/aws-behaviour.md §2.1, §2.4).
  *
  * @param time       the event time (second precision on the wire), or null when unparseable/absent
  * @param replayName set when the event comes from an archive replay, else null
@@ -65,14 +65,14 @@ public record EventBridgeEvent(
         return detail.as(type);
     }
 
-    /** Whether S3 sent this event ({@code source == "aws.s3"}, AWS-SEMANTICS §4.2). */
+    /** Whether S3 sent this event ({@code source == "aws.s3"}, docs/aws-behaviour.md §4.2). */
     public boolean isS3Event() {
         return "aws.s3".equals(source);
     }
 
     /**
      * For an S3 event ({@code Object Created}, {@code Object Deleted}, …) the object key. Keys arrive
-     * <em>not</em> URL-encoded on this path (AWS-SEMANTICS §4.2), unlike S3 → SQS notifications.
+     * <em>not</em> URL-encoded on this path (docs/aws-behaviour.md §4.2), unlike S3 → SQS notifications.
      */
     public String s3ObjectKey() {
         return isS3Event() ? detail.json().path("object").path("key").asText(null) : null;

@@ -3,7 +3,7 @@ package io.pipekit.worker.envelope;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * Picks an envelope kind from a parsed JSON object, checking AWS-SEMANTICS §10.1's rules in its
+ * Picks an envelope kind from a parsed JSON object, checking docs/aws-behaviour.md §10.1's rules in its
  * order. Only field presence and a few constant values are looked at; reading the fields (and
  * failing on wrong types) is each record's {@code read}.
  */

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * pipekit's own pipe input template, {@code {"kit":"pipes/1",…}} (AWS-SEMANTICS §1.7, §7.1, §7.2).
+ * pipekit's own pipe input template, {@code {"kit":"pipes/1",…}} (docs/aws-behaviour.md §1.7, §7.1, §7.2).
  * The template embeds the record's JSON payload as {@code data} — avoiding base64's 4/3 inflation —
  * or, for non-JSON Kinesis payloads, the base64 string as {@code raw}. Fields a template did not
  * include read as null.

@@ -15,7 +15,7 @@ import java.util.Optional;
 
 /**
  * One DynamoDB stream record forwarded by an EventBridge pipe without an input template
- * (AWS-SEMANTICS §1.2). Images use DynamoDB's typed attribute-value JSON; read them as plain maps
+ * (docs/aws-behaviour.md §1.2). Images use DynamoDB's typed attribute-value JSON; read them as plain maps
  * ({@link #newImage()}) or as the Lambda model ({@link #toStreamRecord()}), both converted on each call.
  *
  * @param eventName      {@code INSERT}, {@code MODIFY} or {@code REMOVE}
@@ -80,7 +80,7 @@ public record PipesDynamoDbRecord(
 
     /**
      * A delete made by DynamoDB's TTL process rather than by a user: a REMOVE whose
-     * {@code userIdentity} is the DynamoDB service (AWS-SEMANTICS §1.2).
+     * {@code userIdentity} is the DynamoDB service (docs/aws-behaviour.md §1.2).
      */
     public boolean isTtlDelete() {
         JsonNode identity = json.path("userIdentity");

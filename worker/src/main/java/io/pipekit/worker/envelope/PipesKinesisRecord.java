@@ -9,7 +9,7 @@ import java.util.Date;
 
 /**
  * One Kinesis record forwarded by an EventBridge pipe without an input template. Pipes records are
- * flat — no {@code kinesis:{}} wrapper as in Lambda (AWS-SEMANTICS §1.2) — and {@code data} is base64.
+ * flat — no {@code kinesis:{}} wrapper as in Lambda (docs/aws-behaviour.md §1.2) — and {@code data} is base64.
  *
  * @param eventId            {@code <shardId>:<sequenceNumber>}
  * @param approximateArrival {@code approximateArrivalTimestamp} (epoch seconds on the wire), to the millisecond

@@ -11,7 +11,7 @@ import java.util.function.Function;
 
 /**
  * One message of a source SQS queue forwarded by an EventBridge pipe without an input template
- * (AWS-SEMANTICS §1.2): the source message's id, body, system and user attributes, in Lambda's
+ * (docs/aws-behaviour.md §1.2): the source message's id, body, system and user attributes, in Lambda's
  * lower-camel shape. Not to be confused with {@link #queueMessage()}, the target queue's message.
  *
  * @param sourceMessageId   the message id on the source queue

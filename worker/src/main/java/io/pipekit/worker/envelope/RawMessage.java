@@ -4,7 +4,7 @@ import io.pipekit.worker.QueueMessage;
 
 /**
  * A body that is none of the known envelopes: a producer's direct send, an SNS raw delivery, a
- * custom pipe or rule template (AWS-SEMANTICS §10.1 step 9). The body may still be JSON —
+ * custom pipe or rule template (docs/aws-behaviour.md §10.1 step 9). The body may still be JSON —
  * {@link Payload#isJson()} tells.
  */
 public record RawMessage(QueueMessage queueMessage, Payload body) implements Envelope {

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An S3 event notification sent straight to the queue (AWS-SEMANTICS §4.1). {@code eventVersion}
+ * An S3 event notification sent straight to the queue (docs/aws-behaviour.md §4.1). {@code eventVersion}
  * varies (2.1 … 2.6+) and is read leniently; object keys arrive form-URL-encoded
  * ({@code red+flower.jpg}) and are decoded in {@link ObjectEvent#key()}.
  *
@@ -66,7 +66,7 @@ public record S3Notification(QueueMessage queueMessage, List<ObjectEvent> record
         String rawKey = object.requiredText("key");
         String key;
         try {
-            // AWS-SEMANTICS §4.1: keys are form-URL-encoded (space→'+', '+'→%2B)
+            // docs/aws-behaviour.md §4.1: keys are form-URL-encoded (space→'+', '+'→%2B)
             key = URLDecoder.decode(rawKey, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw new MalformedEnvelope("s3.object.key is not URL-encoded");

@@ -4,7 +4,7 @@ import io.pipekit.worker.QueueMessage;
 
 /**
  * The message S3 sends once when a queue is configured as a notification destination; it has no
- * {@code Records} (AWS-SEMANTICS §4.1). The router acknowledges it without calling any handler.
+ * {@code Records} (docs/aws-behaviour.md §4.1). The router acknowledges it without calling any handler.
  */
 public record S3TestEvent(QueueMessage queueMessage, String bucket, String time, String requestId) implements Envelope {
 

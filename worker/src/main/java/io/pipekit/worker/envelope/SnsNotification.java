@@ -13,7 +13,7 @@ import org.joda.time.DateTimeZone;
 
 /**
  * An SNS notification delivered to the queue with raw message delivery off — the default, and what
- * Copilot subscriptions use (AWS-SEMANTICS §3, §11.3). {@code Message} is always a string; when it is
+ * Copilot subscriptions use (docs/aws-behaviour.md §3, §11.3). {@code Message} is always a string; when it is
  * itself an envelope (an EventBridge event, an S3 notification, …) {@link #inner()} decodes it.
  *
  * @param snsMessageId      SNS's own message id
@@ -67,7 +67,7 @@ public record SnsNotification(
         return Arns.resource(topicArn);
     }
 
-    /** Whether a FIFO topic sent it: a sequence number and no signature (AWS-SEMANTICS §3). */
+    /** Whether a FIFO topic sent it: a sequence number and no signature (docs/aws-behaviour.md §3). */
     public boolean isFifo() {
         return sequenceNumber != null || topicArn.endsWith(".fifo");
     }

@@ -3,7 +3,7 @@
  *
  * <p>Public API: {@link io.pipekit.worker.envelope.EnvelopeDecoder}, the sealed
  * {@link io.pipekit.worker.envelope.Envelope} with one record per kind, {@link io.pipekit.worker.envelope.Payload}
- * for lazily decoded payloads, and the two exceptions. Detection follows AWS-SEMANTICS §10.1; the
+ * for lazily decoded payloads, and the two exceptions. Detection follows docs/aws-behaviour.md §10.1; the
  * rest of the package (detector, field reader, attribute-value and timestamp conversion) is
  * package-private.
  */

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code stallAfter} — a receive that never returns, a listener or dispatch that blocks the loop,
  * a dead thread, or a receive that keeps failing. The one legitimate silence is back-pressure: a
  * poller that is not receiving because the worker is full is waiting for capacity, reported as
- * {@code saturated} and healthy (ANCHORS §2 item 10: listeners that "stop consuming" with no error).
+ * {@code saturated} and healthy (docs/comparable-tools.md §2 item 10: listeners that "stop consuming" with no error).
  *
  * <p>A queue may have several pollers ({@code pollersPerQueue}); each is tracked on its own, keyed by
  * its thread (the callbacks arrive on the poller's thread), so one stuck poller is not hidden by a

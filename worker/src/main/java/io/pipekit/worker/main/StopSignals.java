@@ -17,7 +17,7 @@ import sun.misc.SignalHandler;
  * in the {@code jdk.unsupported} module precisely for this) keeps the JVM running: the first
  * signal releases {@link #awaitStop()}, the second {@linkplain #onSecondSignal hurries} the drain
  * (the rest is released at once, never dropped). ECS sends SIGTERM, then SIGKILL after
- * {@code stopTimeout} (AWS-SEMANTICS §5.3).
+ * {@code stopTimeout} (docs/aws-behaviour.md §5.3).
  */
 public final class StopSignals {
 

@@ -71,7 +71,7 @@ public final class WorkerMain {
         SqsClient sqs;
         try {
             sqs = SqsClient.builder()
-                    // a long poll holds the connection up to 20 s: the read timeout must exceed it (AWS-SEMANTICS §9)
+                    // a long poll holds the connection up to 20 s: the read timeout must exceed it (docs/aws-behaviour.md §9)
                     .httpClientBuilder(ApacheHttpClient.builder()
                             .socketTimeout(config.options().waitTime().plusSeconds(10))
                             .maxConnections(Math.max(50, config.options().queueUrls().size() * 2 + 20)))

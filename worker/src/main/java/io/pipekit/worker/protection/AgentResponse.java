@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Every shape the ECS agent's task-protection endpoint answers with (AWS-SEMANTICS §5.1). The HTTP
+ * Every shape the ECS agent's task-protection endpoint answers with (docs/aws-behaviour.md §5.1). The HTTP
  * status alone is not enough: ECS-side failures arrive as HTTP 200 with a {@code failure} body.
  */
 public sealed interface AgentResponse {

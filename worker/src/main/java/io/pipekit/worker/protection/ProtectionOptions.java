@@ -13,7 +13,7 @@ import java.util.Optional;
  * @param agentUri        {@code ECS_AGENT_URI}; empty outside ECS, which makes protection a no-op
  * @param expiry          {@code ExpiresInMinutes} sent with every acquire/renew: a backstop if this
  *                        process hangs while protected; longer than the visibility timeout
- *                        (ANCHORS §2 item 8), whole minutes, 1–2880 (AWS-SEMANTICS §5.1)
+ *                        (docs/comparable-tools.md §2 item 8), whole minutes, 1–2880 (docs/aws-behaviour.md §5.1)
  * @param renewFraction   renew once this fraction of {@code expiry} has passed while still busy
  * @param holdDown        keep protection this long after the worker went idle before releasing:
  *                        the debounce that keeps agent calls to state changes
@@ -24,7 +24,7 @@ public record ProtectionOptions(Optional<URI> agentUri, Duration expiry, double 
                                 Duration callTimeout, Duration minCallInterval) {
 
     public static final String AGENT_URI = "ECS_AGENT_URI";
-    /** AWS-SEMANTICS §5.1: ExpiresInMinutes 1–2880. */
+    /** docs/aws-behaviour.md §5.1: ExpiresInMinutes 1–2880. */
     static final long MAX_EXPIRY_MINUTES = 2880;
 
     public ProtectionOptions {

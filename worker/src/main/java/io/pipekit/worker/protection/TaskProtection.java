@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * ECS task scale-in protection that follows the worker's state, not its messages
- * (AWS-SEMANTICS §5, ANCHORS §2 item 8). Register it as a {@link WorkerListener}.
+ * (docs/aws-behaviour.md §5, docs/comparable-tools.md §2 item 8). Register it as a {@link WorkerListener}.
  *
  * <p>One reconciler thread compares what the worker needs with what the agent last confirmed and
  * calls the agent only to close that gap:

@@ -14,7 +14,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
- * Calls {@code ${ECS_AGENT_URI}/task-protection/v1/state} (AWS-SEMANTICS §5.1). Every call is
+ * Calls {@code ${ECS_AGENT_URI}/task-protection/v1/state} (docs/aws-behaviour.md §5.1). Every call is
  * bounded by a short timeout and never throws: whatever happens comes back as an
  * {@link AgentResponse}, so a sick agent can slow protection down but never the worker.
  */
@@ -82,7 +82,7 @@ public final class TaskProtectionClient {
             return new AgentResponse.Protection(p.path("ProtectionEnabled").asBoolean(false),
                     instant(p.path("ExpirationDate")), p.path("TaskArn").asText(""));
         }
-        // AWS-SEMANTICS §5.1: an ECS-side failure is HTTP 200 too — check the body, not the status
+        // docs/aws-behaviour.md §5.1: an ECS-side failure is HTTP 200 too — check the body, not the status
         if (root.hasNonNull("failure")) {
             JsonNode f = root.get("failure");
             return new AgentResponse.Failure(f.path("Reason").asText("UNKNOWN"), f.path("Detail").isNull() ? null : f.path("Detail").asText(null));

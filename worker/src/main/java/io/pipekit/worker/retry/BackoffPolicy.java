@@ -19,7 +19,7 @@ import java.util.function.DoubleSupplier;
  */
 public record BackoffPolicy(Duration initial, double multiplier, Duration max, boolean jitter) {
 
-    /** SQS's largest visibility timeout (AWS-SEMANTICS §9). */
+    /** SQS's largest visibility timeout (docs/aws-behaviour.md §9). */
     static final Duration SQS_MAX = Duration.ofSeconds(43_200);
 
     public BackoffPolicy {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import software.amazon.event.ruler.Machine;
 
 /**
- * One EventBridge event pattern, compiled by AWS's own matcher, Event Ruler (AWS-SEMANTICS §2.3),
+ * One EventBridge event pattern, compiled by AWS's own matcher, Event Ruler (docs/aws-behaviour.md §2.3),
  * so a pattern that works in a rule or pipe filter behaves the same in the worker.
  */
 final class EventPattern {

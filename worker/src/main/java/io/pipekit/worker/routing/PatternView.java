@@ -26,7 +26,7 @@ final class PatternView {
     static JsonNode of(Envelope envelope) {
         return switch (envelope) {
             case EventBridgeEvent e -> e.json();
-            // AWS-SEMANTICS §1.2/§1.4: pipe filters see Kinesis data and SQS body as parsed JSON when
+            // docs/aws-behaviour.md §1.2/§1.4: pipe filters see Kinesis data and SQS body as parsed JSON when
             // they are JSON, so the same pattern ({"data":{"type":[…]}}) works here
             case PipesKinesisRecord k -> withParsed(k.json(), "data", k.data());
             case PipesSqsRecord s -> withParsed(s.json(), "body", s.body());

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Fixed rules, before any route: a {@link DecodeFailure} throws {@link io.pipekit.worker.envelope.EnvelopeDecodeException}
  * (message id and reason; the message is retried, then dead-lettered); an {@link S3TestEvent}, bare or
- * inside SNS, is acknowledged without calling a handler (AWS-SEMANTICS §4.1).
+ * inside SNS, is acknowledged without calling a handler (docs/aws-behaviour.md §4.1).
  *
  * <p>SNS: each route is offered the {@link SnsNotification} first and then its {@link SnsNotification#inner()}
  * envelope, so {@code onTopic} sees the notification while {@code onEvent}/{@code on(S3Notification.class, …)}
@@ -138,7 +138,7 @@ public final class Router implements MessageHandler {
 
         /**
          * DynamoDB stream records from one table, by table name, table ARN or stream ARN (a table's
-         * stream ARN changes when its stream is re-enabled — AWS-SEMANTICS §1.2 — the name does not).
+         * stream ARN changes when its stream is re-enabled — docs/aws-behaviour.md §1.2 — the name does not).
          */
         public Builder onDynamoDbTable(String table, EnvelopeHandler<? super PipesDynamoDbRecord> handler) {
             Objects.requireNonNull(table, "table");
@@ -182,7 +182,7 @@ public final class Router implements MessageHandler {
         }
 
         /**
-         * EventBridge events matching an event pattern (AWS-SEMANTICS §2.3), evaluated by Event Ruler.
+         * EventBridge events matching an event pattern (docs/aws-behaviour.md §2.3), evaluated by Event Ruler.
          * @throws IllegalArgumentException when the pattern does not compile
          */
         public Builder onEventPattern(String pattern, EnvelopeHandler<? super EventBridgeEvent> handler) {

@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the POST for a message with Elastic Beanstalk's sqsd headers (ANCHORS §1A, EB column):
+ * Builds the POST for a message with Elastic Beanstalk's sqsd headers (docs/comparable-tools.md §1A, EB column):
  * {@code User-Agent: aws-sqsd/1.1}, {@code X-Aws-Sqsd-Msgid}, {@code -Queue}, {@code -First-Received-At}
  * (ISO-8601), {@code -Receive-Count}, {@code -Attr-<name>} for String and Number attributes (Binary
  * ones are left out, as EB does), and {@code X-Amzn-Trace-Id} from {@code AWSTraceHeader}. A

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Before the worker receives anything, GET the app's health URL until it answers {@code 200}: a
  * message received while the app is still starting would only fail and burn a receive count. Only
- * 200 counts (simple-sqsd accepts any answer although its README says 200; ANCHORS §1A).
+ * 200 counts (simple-sqsd accepts any answer although its README says 200; docs/comparable-tools.md §1A).
  */
 final class HealthWait {
 

@@ -8,7 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
- * What an HTTP answer means for the message (ANCHORS §1A, EB column; §2 item 7):
+ * What an HTTP answer means for the message (docs/comparable-tools.md §1A, EB column; §2 item 7):
  * <ul>
  *   <li>{@code 200 OK} → delete. Beanstalk deletes on 200 only; other 2xx count as success only with
  *       {@code PIPEKIT_SQSD_SUCCESS=2xx} (simple-sqsd accepts 200–226, mogadanez any 2xx).</li>

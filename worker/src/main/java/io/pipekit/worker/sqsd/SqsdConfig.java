@@ -12,7 +12,7 @@ import java.util.Set;
 /**
  * sqsd mode's settings, read from {@code PIPEKIT_SQSD_*} variables. Defaults and ranges follow Elastic
  * Beanstalk's worker options (HTTP connections 50 in 1–100, connection timeout 5 s in 1–60 s,
- * inactivity timeout 180 s in 1–36000 s; see ANCHORS §1A), so an EB worker moves over unchanged.
+ * inactivity timeout 180 s in 1–36000 s; see docs/comparable-tools.md §1A), so an EB worker moves over unchanged.
  *
  * @param url               {@code PIPEKIT_SQSD_URL}: where each message is POSTed
  * @param contentType       {@code PIPEKIT_SQSD_CONTENT_TYPE}: Content-Type of forwarded raw bodies

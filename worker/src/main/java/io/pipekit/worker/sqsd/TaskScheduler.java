@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  *
  * <p>Every replica runs a scheduler, so every replica sends for the same tick. On a FIFO queue the
  * sends collapse: the deduplication id is a hash of task name and scheduled time, identical on every
- * replica, and SQS drops repeats within its 5-minute window (AWS-SEMANTICS §9); the group id is the
+ * replica, and SQS drops repeats within its 5-minute window (docs/aws-behaviour.md §9); the group id is the
  * task name, so runs of one task never overlap. On a standard queue nothing can collapse them: run
  * the schedule on one replica, or make the task idempotent (docs/sqsd.md).
  *

@@ -7,11 +7,11 @@ import java.util.Optional;
 
 /**
  * When to extend a message's visibility and by how much — pure arithmetic, driven by each
- * message's own deadline rather than a fixed timer (ANCHORS §2 item 2).
+ * message's own deadline rather than a fixed timer (docs/comparable-tools.md §2 item 2).
  *
  * <p>A message is due once less than {@code (1 − fraction) × timeout} of its lease is left. The
  * extension asks for a full {@code timeout} again, but never past SQS's ceiling of 12 h counted from
- * the receive (extensions don't reset it, AWS-SEMANTICS §9), less a safety margin, because asking
+ * the receive (extensions don't reset it, docs/aws-behaviour.md §9), less a safety margin, because asking
  * past the ceiling is an error.
  */
 public final class HeartbeatSchedule {

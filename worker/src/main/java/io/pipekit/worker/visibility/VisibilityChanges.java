@@ -13,7 +13,7 @@ import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRes
 /**
  * Sends visibility changes as {@code ChangeMessageVisibilityBatch} calls: grouped per queue, at
  * most 10 entries a call, entry ids positional so two receipts of one redelivered message never
- * collide (AWS-SEMANTICS §9; ANCHORS §2 item 5). Every entry's result is reported — a batch call
+ * collide (docs/aws-behaviour.md §9; docs/comparable-tools.md §2 item 5). Every entry's result is reported — a batch call
  * answers HTTP 200 even when entries fail.
  */
 public final class VisibilityChanges {
@@ -79,7 +79,7 @@ public final class VisibilityChanges {
         return (int) Math.min(43_200, (millis + 999) / 1000);
     }
 
-    /** Codes meaning the receipt is dead (AWS-SEMANTICS §9): expired, deleted, or not in flight. */
+    /** Codes meaning the receipt is dead (docs/aws-behaviour.md §9): expired, deleted, or not in flight. */
     static boolean receiptGone(String code) {
         return code != null && (code.contains("ReceiptHandleIsInvalid") || code.contains("MessageNotInflight")
                 || code.contains("InvalidReceiptHandle"));

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** One test per fixture body (AWS-SEMANTICS samples and variants), asserting the typed fields. */
+/** One test per fixture body (docs/aws-behaviour.md samples and variants), asserting the typed fields. */
 class EnvelopeDecoderFixtureTest {
 
     record Order(String type, String id) {

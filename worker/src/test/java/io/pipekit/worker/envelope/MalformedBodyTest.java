@@ -100,7 +100,7 @@ class MalformedBodyTest {
 
     @Test
     void oneMebibyteKinesisRecordDecodes() {
-        byte[] data = new byte[786_000]; // base64 inflates to ~1 MiB of body, the SQS maximum (AWS-SEMANTICS §1.7)
+        byte[] data = new byte[786_000]; // base64 inflates to ~1 MiB of body, the SQS maximum (docs/aws-behaviour.md §1.7)
         for (int i = 0; i < data.length; i++) {
             data[i] = (byte) (i * 31);
         }

@@ -12,7 +12,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Every response shape of AWS-SEMANTICS §5.1, as served by the fake agent, parses to the right type. */
+/** Every response shape of docs/aws-behaviour.md §5.1, as served by the fake agent, parses to the right type. */
 class TaskProtectionClientTest {
 
     private final FakeEcsAgent agent = FakeEcsAgent.start();

@@ -137,7 +137,7 @@ class RouterTest {
 
     @Test
     void pipeRecordPatternsSeeParsedDataAsPipeFiltersDo() throws Exception {
-        // AWS-SEMANTICS §1.4/§7.1: the filter {"data":{"type":[{"prefix":"order."}]}} matches the base64 data's JSON
+        // docs/aws-behaviour.md §1.4/§7.1: the filter {"data":{"type":[{"prefix":"order."}]}} matches the base64 data's JSON
         Router router = Router.builder()
                 .onPattern(PipesKinesisRecord.class, "{\"data\":{\"type\":[{\"prefix\":\"order.\"}]}}", record("orders"))
                 .onPattern(PipesSqsRecord.class, "{\"body\":{\"orderId\":[\"42\"]},\"attributes\":{\"MessageGroupId\":[\"customer-7\"]}}", record("fifo-42"))

@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 
 /**
- * EventBridge {@code PutEvents}: 1–10 entries per call (AWS-SEMANTICS §2.2), entries sized as AWS
+ * EventBridge {@code PutEvents}: 1–10 entries per call (docs/aws-behaviour.md §2.2), entries sized as AWS
  * counts them (Time 14 bytes + Source + DetailType + Detail + Resources) within the portable
  * 256 KB. The call returns HTTP 200 with per-entry {@code ErrorCode}s; only {@code InternalFailure}
  * and {@code ThrottlingException} are retried, the rest are permanent (§2.2).

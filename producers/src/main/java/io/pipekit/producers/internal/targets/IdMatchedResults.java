@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * Per-entry outcomes of the SQS and SNS batch APIs, which answer by entry {@code Id} in two lists,
- * {@code Successful} and {@code Failed} (AWS-SEMANTICS §9): a failure with {@code SenderFault}
+ * {@code Successful} and {@code Failed} (docs/aws-behaviour.md §9): a failure with {@code SenderFault}
  * is permanent, any other is retried; an entry missing from both lists is retried too.
  */
 final class IdMatchedResults {

@@ -11,7 +11,7 @@ import java.util.UUID;
 
 /**
  * Wraps an event the way SNS delivers it to an SQS subscription with raw delivery disabled
- * (AWS-SEMANTICS §3): a {@code Notification} whose {@code Message} is the event JSON as a string
+ * (docs/aws-behaviour.md §3): a {@code Notification} whose {@code Message} is the event JSON as a string
  * (double-encoded), with the fields in AWS order. It cannot carry a real signature — there is no
  * SNS signing key — so {@code Signature} is a marked placeholder that fails verification by design.
  */

@@ -13,7 +13,7 @@ import software.amazon.awssdk.services.sns.model.PublishBatchResponse;
 
 /**
  * SNS {@code PublishBatch} against a real SNS endpoint: at most 10 entries and 256 KB per call
- * (SNS did not get the 1 MB increase, AWS-SEMANTICS §3). Per-entry {@code Failed} results are
+ * (SNS did not get the 1 MB increase, docs/aws-behaviour.md §3). Per-entry {@code Failed} results are
  * retried unless they are sender faults. A FIFO topic gets the partition key as message group and
  * the event id as deduplication id.
  */

@@ -13,7 +13,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
 /**
- * SQS {@code SendMessageBatch}: at most 10 entries per call (AWS-SEMANTICS §9). The batch total
+ * SQS {@code SendMessageBatch}: at most 10 entries per call (docs/aws-behaviour.md §9). The batch total
  * and each message are kept within 256 KiB, the limit every SQS implementation accepts (AWS now
  * allows 1 MiB, §9). HTTP 200 comes back with per-entry {@code Failed}: entries with
  * {@code SenderFault=false} are retried, sender faults are permanent. On a FIFO queue the partition
@@ -37,7 +37,7 @@ public final class SqsTarget implements Target<SendMessageBatchRequestEntry> {
     }
 
     /**
-     * Sends what an SNS topic would deliver to this queue (AWS-SEMANTICS §3, raw delivery off): the
+     * Sends what an SNS topic would deliver to this queue (docs/aws-behaviour.md §3, raw delivery off): the
      * envelope as body and no SQS message attributes (SNS puts them inside the envelope).
      */
     public static SqsTarget snsEnveloped(SqsClient client, String queueUrl, String topicArn) {

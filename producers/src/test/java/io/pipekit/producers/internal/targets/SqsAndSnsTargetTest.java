@@ -104,7 +104,7 @@ class SqsAndSnsTargetTest {
             JsonNode n = JSON.readTree(m.body());
             List<String> fields = new ArrayList<>();
             n.fieldNames().forEachRemaining(fields::add);
-            // AWS-SEMANTICS §3: raw delivery off, no Subject
+            // docs/aws-behaviour.md §3: raw delivery off, no Subject
             assertThat(fields).containsExactly("Type", "MessageId", "TopicArn", "Message", "Timestamp", "SignatureVersion",
                     "Signature", "SigningCertURL", "UnsubscribeURL", "MessageAttributes");
             assertThat(n.get("Type").asText()).isEqualTo("Notification");

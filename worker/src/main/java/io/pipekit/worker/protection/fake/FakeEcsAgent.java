@@ -25,7 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 
 /**
- * A local stand-in for the ECS agent's task-protection endpoint (AWS-SEMANTICS §5.1), for tests and
+ * A local stand-in for the ECS agent's task-protection endpoint (docs/aws-behaviour.md §5.1), for tests and
  * the local demo: the same route, request validation and response bodies (including the HTTP 200
  * {@code failure} shape), plus injected faults and a record of every call.
  *
@@ -35,7 +35,7 @@ import java.util.concurrent.Executors;
  */
 public final class FakeEcsAgent implements AutoCloseable {
 
-    /** Answers the agent can give instead of success (AWS-SEMANTICS §5.1 table). */
+    /** Answers the agent can give instead of success (docs/aws-behaviour.md §5.1 table). */
     public enum Fault {
         /** HTTP 200 {@code failure} TASK_NOT_VALID: a standalone task, not part of a service. */
         TASK_NOT_VALID,
