@@ -1,5 +1,6 @@
 package io.pipekit.demo;
 
+import io.pipekit.local.LocalAwsClients;
 import io.pipekit.local.KinesisBackend;
 import io.pipekit.local.LocalCloud;
 import io.pipekit.pipes.provision.AwsClients;
@@ -49,7 +50,7 @@ final class DemoStack implements AutoCloseable {
         LocalCloud cloud = LocalCloud.builder().withSqs().withDynamoDb().withKinesis(kinesis).withPipes().withEventBridge().start();
         try {
             createSources(cloud);
-            AwsClients aws = AwsClients.forLocalCloud(cloud);
+            AwsClients aws = LocalAwsClients.of(cloud);
             Provisioner provisioner = new Provisioner(aws, ProvisionOptions.defaults());
             List<Plan> applied = List.of(provisioner.apply(spec(SPEC)), provisioner.apply(spec(FIFO_SPEC)));
             String queueUrl = cloud.sqsClient().getQueueUrl(b -> b.queueName("demo-worker")).queueUrl();

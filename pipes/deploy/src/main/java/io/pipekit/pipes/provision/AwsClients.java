@@ -1,0 +1,92 @@
+package io.pipekit.pipes.provision;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.pipes.PipesClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The SDK clients provisioning talks through. Build them however the environment needs (endpoint
+ * overrides for LocalStack or the local runtime); {@link #fromEnvironment()} uses the standard AWS
+ * resolution, which honours {@code AWS_REGION}, profiles, {@code AWS_ENDPOINT_URL} and
+ * {@code AWS_ENDPOINT_URL_<SERVICE>} (PIPES, EVENTBRIDGE, SQS, IAM, KINESIS, DYNAMODB, SNS).
+ *
+ * <p>Emulators without IAM or SNS (pipekit's local stack, whose module builds its clients with
+ * {@code io.pipekit.local.LocalAwsClients}) leave both out, and {@link #fromEnvironment(boolean, java.net.URI)} does the same when the Pipes endpoint
+ * is overridden per service ({@code AWS_ENDPOINT_URL_PIPES}) but IAM or SNS is not — real IAM roles
+ * or SNS subscriptions for an emulated pipe or queue would be meaningless, and the standard chain
+ * would otherwise send those calls to AWS with the emulator's dummy keys. The plan then says what
+ * was skipped (see {@code Plan#notes()}).
+ *
+ * @param iam null to skip role management (the local runtime has no IAM); pipes then get the
+ *     role ARN pipekit would have created, which the local runtime ignores
+ * @param sns null to skip topic subscriptions (plan and apply carry a note naming them)
+ */
+public record AwsClients(
+        PipesClient pipes,
+        EventBridgeClient events,
+        SqsClient sqs,
+        IamClient iam,
+        KinesisClient kinesis,
+        DynamoDbClient dynamodb,
+        SnsClient sns) implements AutoCloseable {
+
+    /** Clients configured entirely by the standard AWS environment and config files. */
+    public static AwsClients fromEnvironment(boolean withIam) {
+        return fromEnvironment(withIam, null);
+    }
+
+    /**
+     * Like {@link #fromEnvironment(boolean)}, with one endpoint for every service when
+     * {@code endpoint} is not null (like the AWS CLI's {@code --endpoint-url}).
+     */
+    public static AwsClients fromEnvironment(boolean withIam, java.net.URI endpoint) {
+        // Pipes at a per-service URL with no global override = an emulator (LocalCloud): no IAM/SNS unless given too
+        boolean emulatedPipes = endpoint == null && overridden("PIPES", "Pipes") && !overridden(null, null);
+        boolean iam = withIam && !(emulatedPipes && !overridden("IAM", "Iam"));
+        boolean sns = !(emulatedPipes && !overridden("SNS", "Sns"));
+        return new AwsClients(
+                with(PipesClient.builder(), endpoint).build(),
+                with(EventBridgeClient.builder(), endpoint).build(),
+                with(SqsClient.builder(), endpoint).build(),
+                iam ? with(IamClient.builder().region(software.amazon.awssdk.regions.Region.AWS_GLOBAL), endpoint).build() : null,
+                with(KinesisClient.builder(), endpoint).build(),
+                with(DynamoDbClient.builder(), endpoint).build(),
+                sns ? with(SnsClient.builder(), endpoint).build() : null);
+    }
+
+    /**
+     * Whether the SDK's standard resolution overrides this service's endpoint: variable
+     * {@code AWS_ENDPOINT_URL_<SERVICE>} or system property {@code aws.endpointUrl<Service>};
+     * with nulls, the global {@code AWS_ENDPOINT_URL} / {@code aws.endpointUrl}.
+     */
+    private static boolean overridden(String variableSuffix, String propertySuffix) {
+        String variable = variableSuffix == null ? "AWS_ENDPOINT_URL" : "AWS_ENDPOINT_URL_" + variableSuffix;
+        String property = propertySuffix == null ? "aws.endpointUrl" : "aws.endpointUrl" + propertySuffix;
+        return notBlank(System.getProperty(property)) || notBlank(System.getenv(variable));
+    }
+
+    private static boolean notBlank(String s) {
+        return s != null && !s.isBlank();
+    }
+
+    private static <B extends software.amazon.awssdk.core.client.builder.SdkClientBuilder<B, ?>> B with(B builder, java.net.URI endpoint) {
+        return endpoint == null ? builder : builder.endpointOverride(endpoint);
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable c : new AutoCloseable[] {pipes, events, sqs, iam, kinesis, dynamodb, sns}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // closing is best effort; nothing is in flight
+                }
+            }
+        }
+    }
+}
