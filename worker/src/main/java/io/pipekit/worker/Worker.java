@@ -1,19 +1,5 @@
 package io.pipekit.worker;
 
-import io.pipekit.worker.ack.DeleteBatcher;
-import io.pipekit.worker.ack.MessageSettler;
-import io.pipekit.worker.backpressure.ConcurrencyLimiter;
-import io.pipekit.worker.dispatch.Dispatcher;
-import io.pipekit.worker.dispatch.FifoDispatcher;
-import io.pipekit.worker.dispatch.MessageProcessor;
-import io.pipekit.worker.dispatch.StandardDispatcher;
-import io.pipekit.worker.internal.CompositeListener;
-import io.pipekit.worker.internal.InFlight;
-import io.pipekit.worker.internal.InFlightRegistry;
-import io.pipekit.worker.source.QueuePoller;
-import io.pipekit.worker.visibility.HeartbeatSchedule;
-import io.pipekit.worker.visibility.VisibilityChanges;
-import io.pipekit.worker.visibility.VisibilityHeartbeat;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

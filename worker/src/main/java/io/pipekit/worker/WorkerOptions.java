@@ -1,6 +1,6 @@
 package io.pipekit.worker;
 
-import io.pipekit.worker.retry.BackoffPolicy;
+import io.pipekit.worker.BackoffPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -36,9 +36,6 @@ public record WorkerOptions(
         Duration deleteFlushInterval,
         Duration shutdownBudget) {
 
-    /** SQS keeps a message invisible for at most 12 h counted from the receive (docs/aws-behaviour.md §9). */
-    public static final Duration MAX_VISIBILITY = Duration.ofHours(12);
-
     public WorkerOptions {
         queueUrls = List.copyOf(Objects.requireNonNull(queueUrls, "queueUrls"));
         if (queueUrls.isEmpty()) {
@@ -48,10 +45,10 @@ public record WorkerOptions(
             throw new IllegalArgumentException("queue URLs must be distinct: " + queueUrls);
         }
         requireRange("maxConcurrency", maxConcurrency, 1, 100_000);
-        requireRange("receiveBatchSize", receiveBatchSize, 1, 10);
+        requireRange("receiveBatchSize", receiveBatchSize, 1, SqsLimits.MAX_RECEIVE_MESSAGES);
         requireRange("pollersPerQueue", pollersPerQueue, 1, 32);
-        requireRange("waitTime (seconds)", waitTime.toSeconds(), 0, 20);
-        if (visibilityTimeout.compareTo(Duration.ofSeconds(1)) < 0 || visibilityTimeout.compareTo(MAX_VISIBILITY) > 0) {
+        requireRange("waitTime (seconds)", waitTime.toSeconds(), 0, SqsLimits.MAX_WAIT.toSeconds());
+        if (visibilityTimeout.compareTo(Duration.ofSeconds(1)) < 0 || visibilityTimeout.compareTo(SqsLimits.MAX_VISIBILITY) > 0) {
             throw new IllegalArgumentException("visibilityTimeout must be 1 s to 12 h, was " + visibilityTimeout);
         }
         if (!(heartbeatFraction >= 0.1 && heartbeatFraction <= 0.9)) {
@@ -96,15 +93,6 @@ public record WorkerOptions(
     /** The queue's name: the last segment of its URL (for logs, metrics and health). */
     public static String queueName(String queueUrl) {
         return queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
-    }
-
-    /**
-     * How much longer a message received {@code sinceReceive} ago may stay invisible: SQS counts its
-     * 12-hour visibility ceiling from the receive and rejects a change past it (docs/aws-behaviour.md §9);
-     * 10 s are kept free for clock skew and call latency. Negative once the ceiling is reached.
-     */
-    public static Duration roomBeforeCeiling(Duration sinceReceive) {
-        return MAX_VISIBILITY.minus(sinceReceive).minusSeconds(10);
     }
 
     /** Whether a queue is FIFO: SQS requires FIFO queue names to end in {@code .fifo}. */
