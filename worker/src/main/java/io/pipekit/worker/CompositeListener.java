@@ -41,4 +41,5 @@ final class CompositeListener implements WorkerListener {
     @Override public void onDeleteFailed(QueueMessage m, String reason) { each(l -> l.onDeleteFailed(m, reason)); }
     @Override public void onVisibilityExtended(QueueMessage m, Duration timeout) { each(l -> l.onVisibilityExtended(m, timeout)); }
     @Override public void onLeaseLost(QueueMessage m, String reason) { each(l -> l.onLeaseLost(m, reason)); }
+    @Override public void onPermanentError(String q, String operation, String reason) { each(l -> l.onPermanentError(q, operation, reason)); }
 }

@@ -74,6 +74,16 @@ final class ConcurrencyLimiter {
         }
     }
 
+    /** Permits free now. */
+    int available() {
+        lock.lock();
+        try {
+            return available;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public int capacity() {
         return capacity;
     }

@@ -1,7 +1,8 @@
 package io.pipekit.worker;
 
-import io.pipekit.worker.WorkerListener;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -17,17 +19,23 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResultEntry;
 
 /**
  * Deletes processed messages in {@code DeleteMessageBatch} calls: a queue's batch goes out when it
- * holds 10 messages or when its oldest has waited the flush interval. Only messages whose handler
- * already returned ever get here.
+ * holds 10 messages or when its oldest has waited the flush interval (0 = as soon as the flusher
+ * sees it, together with whatever else is waiting). Only messages whose handler already returned
+ * ever get here, and each stays held — capacity and heartbeat — until its delete is answered, when
+ * {@code done} gives it back.
  *
  * <p>Every entry's result is inspected (a batch call answers 200 with per-entry failures,
  * docs/aws-behaviour.md §9); entry ids are positional, so a message redelivered within one batch cannot
- * make the ids collide (docs/comparable-tools.md §2 item 5). Server-side failures are retried; a delete that finally
- * fails is logged with the message id — the message will be delivered again, never lost.
- * {@link #close()} flushes everything pending (docs/comparable-tools.md §2 item 3: acks lost at shutdown).
+ * make the ids collide (docs/comparable-tools.md §2 item 5). Server-side failures and throttling are
+ * retried with backoff; a delete that finally fails is logged with the message id — the message will
+ * be delivered again, never lost. A delete SQS accepted for a receipt whose lease had already lapsed
+ * is not counted as deleted: SQS answers success for a stale receipt without necessarily deleting
+ * (docs/aws-behaviour.md §9), so it is reported as a failed delete. {@link #close()} flushes
+ * everything pending (docs/comparable-tools.md §2 item 3: acks lost at shutdown).
  */
 final class DeleteBatcher implements AutoCloseable {
 
@@ -35,29 +43,43 @@ final class DeleteBatcher implements AutoCloseable {
     private static final int MAX_ATTEMPTS = 5;
     /** Pause between attempts of one batch: 100 ms doubling to 2 s, jittered. */
     private static final BackoffPolicy RETRY = BackoffPolicy.exponential(Duration.ofMillis(100), 2.0, Duration.ofSeconds(2));
-    private static final int PARALLEL_CALLS = 8;
 
     private final SqsClient sqs;
     private final long flushNanos;
+    private final Duration callTimeout;
     private final WorkerListener listener;
+    private final Consumer<InFlight> done;
+    private final Clock clock;
+    private final int parallelCalls;
     private final LinkedBlockingQueue<InFlight> incoming = new LinkedBlockingQueue<>();
-    private final Semaphore calls = new Semaphore(PARALLEL_CALLS);
+    private final Semaphore calls;
     private final Thread flusher;
     private volatile boolean closing;
+    private volatile boolean urgent;
 
-    public DeleteBatcher(SqsClient sqs, Duration flushInterval, WorkerListener listener) {
+    /**
+     * @param maxPending most messages that can be waiting for a delete at once (the worker's
+     *                   capacity): enough calls may run in parallel for all of them to be in the air
+     */
+    DeleteBatcher(SqsClient sqs, Duration flushInterval, Duration callTimeout, int maxPending, WorkerListener listener,
+                  Consumer<InFlight> done, Clock clock) {
         this.sqs = sqs;
         this.flushNanos = flushInterval.toNanos();
+        this.callTimeout = callTimeout;
         this.listener = listener;
+        this.done = done;
+        this.clock = clock;
+        this.parallelCalls = Math.max(1, (maxPending + SqsLimits.MAX_BATCH_ENTRIES - 1) / SqsLimits.MAX_BATCH_ENTRIES);
+        this.calls = new Semaphore(parallelCalls);
         this.flusher = Thread.ofVirtual().name("pipekit-delete-flusher").unstarted(this::run);
     }
 
-    public void start() {
+    void start() {
         flusher.start();
     }
 
     /** Queues a successfully processed message for deletion. */
-    public void delete(InFlight message) {
+    void delete(InFlight message) {
         if (closing) {
             // after close no flusher is left to batch it: delete now rather than drop the ack
             send(message.queueUrl(), List.of(message));
@@ -70,15 +92,24 @@ final class DeleteBatcher implements AutoCloseable {
         Map<String, List<InFlight>> batches = new HashMap<>();
         Map<String, Long> deadlines = new HashMap<>();
         while (!(closing && incoming.isEmpty() && batches.isEmpty())) {
-            long now = System.nanoTime();
-            long wait = closing ? 0 : deadlines.values().stream().mapToLong(d -> d - now).min().orElse(flushNanos);
             InFlight next;
             try {
-                next = incoming.poll(Math.max(0, wait), TimeUnit.NANOSECONDS);
+                if (closing || urgent) {
+                    next = incoming.poll();
+                    if (next == null && urgent && !closing && batches.isEmpty()) {
+                        next = incoming.poll(10, TimeUnit.MILLISECONDS);
+                    }
+                } else if (deadlines.isEmpty()) {
+                    next = incoming.take(); // nothing pending: sleep until there is (never spin)
+                } else {
+                    long now = System.nanoTime();
+                    long wait = deadlines.values().stream().mapToLong(d -> d - now).min().orElse(0);
+                    next = wait <= 0 ? incoming.poll() : incoming.poll(wait, TimeUnit.NANOSECONDS);
+                }
             } catch (InterruptedException e) {
                 next = null; // close() interrupts to cut the wait short; the loop condition decides
             }
-            if (next != null) {
+            while (next != null) {
                 String queue = next.queueUrl();
                 List<InFlight> batch = batches.computeIfAbsent(queue, q -> new ArrayList<>(SqsLimits.MAX_BATCH_ENTRIES));
                 if (batch.isEmpty()) {
@@ -86,24 +117,22 @@ final class DeleteBatcher implements AutoCloseable {
                 }
                 batch.add(next);
                 if (batch.size() == SqsLimits.MAX_BATCH_ENTRIES) {
-                    dispatch(queue, batches, deadlines);
+                    deadlines.remove(queue);
+                    sendAsync(queue, batches.remove(queue));
                 }
+                // take what else is already waiting before deciding what is due (one wake-up, many messages)
+                next = incoming.poll();
             }
             long after = System.nanoTime();
             for (Iterator<Map.Entry<String, Long>> it = deadlines.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<String, Long> deadline = it.next();
-                if (closing && incoming.isEmpty() || deadline.getValue() - after <= 0) {
+                if (closing || urgent || deadline.getValue() - after <= 0) {
                     String queue = deadline.getKey();
                     it.remove();
                     sendAsync(queue, batches.remove(queue));
                 }
             }
         }
-    }
-
-    private void dispatch(String queue, Map<String, List<InFlight>> batches, Map<String, Long> deadlines) {
-        deadlines.remove(queue);
-        sendAsync(queue, batches.remove(queue));
     }
 
     private void sendAsync(String queue, List<InFlight> batch) {
@@ -127,34 +156,68 @@ final class DeleteBatcher implements AutoCloseable {
         }
     }
 
-    /** Sends one call; returns what should be tried again. */
-    private List<InFlight> sendOnce(String queue, List<InFlight> batch, int attempt) {
+    /** Sends one call; returns what should be tried again. Every other message of the batch is done. */
+    List<InFlight> sendOnce(String queue, List<InFlight> batch, int attempt) {
         List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i)).receiptHandle(batch.get(i).receiptHandle()).build());
         }
+        Instant sentAt = clock.instant();
         DeleteMessageBatchResponse response;
         try {
-            response = sqs.deleteMessageBatch(b -> b.queueUrl(queue).entries(entries));
+            response = sqs.deleteMessageBatch(b -> b.queueUrl(queue).entries(entries)
+                    .overrideConfiguration(o -> o.apiCallTimeout(callTimeout)));
         } catch (SdkException e) {
-            if (attempt < MAX_ATTEMPTS) {
-                log.warn("DeleteMessageBatch of {} messages on {} failed (attempt {}): {}; retrying", batch.size(), queue, attempt, e.toString());
+            boolean permanent = SqsErrors.isPermanent(e);
+            if (permanent) {
+                permanent(queue, SqsErrors.describe(e));
+            }
+            if (!permanent && attempt < MAX_ATTEMPTS) {
+                log.warn("DeleteMessageBatch of {} messages on {} failed (attempt {}): {}; retrying", batch.size(),
+                        WorkerOptions.queueName(queue), attempt, e.toString());
                 return batch;
             }
-            batch.forEach(m -> giveUp(m, e.toString()));
+            batch.forEach(m -> giveUp(m, SqsErrors.describe(e)));
             return List.of();
         }
-        if (!response.successful().isEmpty()) {
-            listener.onDeleted(queue, response.successful().size());
+        int deleted = 0;
+        for (DeleteMessageBatchResultEntry ok : response.successful()) {
+            InFlight message = batch.get(Integer.parseInt(ok.id()));
+            if (message.leaseLost() || sentAt.isAfter(message.visibleUntil())) {
+                // success for a stale receipt proves nothing: the message may still be (or again be) on the queue
+                giveUp(message, "lease lapsed before the delete (stale receipt)");
+            } else {
+                deleted++;
+                done.accept(message);
+            }
+        }
+        if (deleted > 0) {
+            listener.onDeleted(queue, deleted);
         }
         List<InFlight> retry = new ArrayList<>();
+        boolean[] answered = new boolean[batch.size()];
+        response.successful().forEach(ok -> answered[Integer.parseInt(ok.id())] = true);
         for (BatchResultErrorEntry failed : response.failed()) {
-            InFlight message = batch.get(Integer.parseInt(failed.id()));
+            int i = Integer.parseInt(failed.id());
+            answered[i] = true;
+            InFlight message = batch.get(i);
             String reason = failed.code() + ": " + failed.message();
-            if (!Boolean.TRUE.equals(failed.senderFault()) && attempt < MAX_ATTEMPTS) {
+            if (SqsErrors.isPermanentCode(failed.code())) {
+                permanent(queue, reason);
+                giveUp(message, reason);
+            } else if (!Boolean.TRUE.equals(failed.senderFault()) && attempt < MAX_ATTEMPTS) {
                 retry.add(message);
             } else {
                 giveUp(message, reason);
+            }
+        }
+        for (int i = 0; i < answered.length; i++) {
+            if (!answered[i]) { // SQS must answer every entry; silence is retried like a server fault
+                if (attempt < MAX_ATTEMPTS) {
+                    retry.add(batch.get(i));
+                } else {
+                    giveUp(batch.get(i), "no result for the entry");
+                }
             }
         }
         return retry;
@@ -162,8 +225,15 @@ final class DeleteBatcher implements AutoCloseable {
 
     private void giveUp(InFlight message, String reason) {
         log.warn("message {} was processed but its delete failed ({}); SQS will deliver it again after its "
-                + "visibility timeout", message.message().messageId(), reason);
+                + "visibility timeout", message.messageId(), reason);
         listener.onDeleteFailed(message.message(), reason);
+        done.accept(message);
+    }
+
+    private void permanent(String queue, String reason) {
+        log.error("DeleteMessageBatch on {} is refused ({}): processed messages cannot be deleted and will be delivered "
+                + "again. Grant the task role sqs:DeleteMessage on the queue", WorkerOptions.queueName(queue), reason);
+        listener.onPermanentError(queue, "DeleteMessage", reason);
     }
 
     private static void sleepQuietly(Duration duration) {
@@ -172,6 +242,12 @@ final class DeleteBatcher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** From now on sends every delete at once, without waiting for a batch to fill (shutdown has begun). */
+    void flushNow() {
+        urgent = true;
+        flusher.interrupt();
     }
 
     /** Flushes every pending delete and waits for the calls to finish. */
@@ -185,8 +261,8 @@ final class DeleteBatcher implements AutoCloseable {
             for (InFlight late; (late = incoming.poll()) != null; ) {
                 send(late.queueUrl(), List.of(late));
             }
-            calls.acquire(PARALLEL_CALLS);
-            calls.release(PARALLEL_CALLS);
+            calls.acquire(parallelCalls);
+            calls.release(parallelCalls);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

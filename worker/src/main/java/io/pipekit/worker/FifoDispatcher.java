@@ -34,13 +34,29 @@ final class FifoDispatcher implements Dispatcher {
         }
     }
 
-    private void runInOrder(List<InFlight> group) {
-        for (int i = 0; i < group.size(); i++) {
-            // on shutdown, a group's messages that have not started are handed back at once
-            if (stopping.getAsBoolean() || !processor.process(group.get(i))) {
-                int next = stopping.getAsBoolean() ? i : i + 1;
-                settler.release(group.subList(Math.min(next, group.size()), group.size()));
-                return;
+    /**
+     * Processes the group in order. Whatever ends the run early — a failure, a shutdown, or an
+     * {@code Error} thrown through the handler (a {@code StackOverflowError}, say) — the messages
+     * not yet processed are released in the {@code finally}, so none is left held (and heartbeated,
+     * and protecting the task) by a thread that is gone.
+     */
+    void runInOrder(List<InFlight> group) {
+        int next = 0;
+        try {
+            while (next < group.size()) {
+                // on shutdown, a group's messages that have not started are handed back at once
+                if (stopping.getAsBoolean()) {
+                    break;
+                }
+                boolean ok = processor.process(group.get(next));
+                next++;
+                if (!ok) {
+                    break;
+                }
+            }
+        } finally {
+            if (next < group.size()) {
+                settler.release(group.subList(next, group.size()));
             }
         }
     }

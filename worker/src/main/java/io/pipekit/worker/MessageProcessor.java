@@ -22,7 +22,7 @@ final class MessageProcessor {
 
     /** @return true when the handler succeeded */
     public boolean process(InFlight message) {
-        message.handlerThread(Thread.currentThread());
+        message.handlerStarted(Thread.currentThread());
         MDC.put("messageId", message.message().messageId());
         MDC.put("queue", WorkerOptions.queueName(message.queueUrl()));
         message.message().traceHeader().ifPresent(trace -> MDC.put("traceHeader", trace));
@@ -38,7 +38,7 @@ final class MessageProcessor {
             }
             return false;
         } finally {
-            message.handlerThread(null);
+            message.handlerEnded();
             Thread.interrupted(); // a shutdown interrupt meant for this handler must not leak to the next one
             MDC.clear();
         }

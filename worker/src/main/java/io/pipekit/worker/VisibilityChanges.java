@@ -1,5 +1,6 @@
 package io.pipekit.worker;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,42 +16,67 @@ import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRes
  * most 10 entries a call, entry ids positional so two receipts of one redelivered message never
  * collide (docs/aws-behaviour.md §9; docs/comparable-tools.md §2 item 5). Every entry's result is reported — a batch call
  * answers HTTP 200 even when entries fail.
+ *
+ * <p>Each call is bounded by {@code callTimeout} (all SDK attempts included): a stalled call must
+ * give up while the leases it was meant to extend still have time left, rather than wait out the
+ * client's 30 s socket timeout.
  */
 final class VisibilityChanges {
 
     private final SqsClient sqs;
+    private final Duration callTimeout;
 
-    public VisibilityChanges(SqsClient sqs) {
+    VisibilityChanges(SqsClient sqs, Duration callTimeout) {
         this.sqs = sqs;
+        this.callTimeout = callTimeout;
     }
 
-    public List<VisibilityChange.Result> send(List<VisibilityChange> changes) {
+    /** The per-call bound the heartbeat uses: a third of the time a due lease has left, 1–10 s. */
+    static Duration callTimeoutFor(Duration visibilityTimeout, double heartbeatFraction) {
+        long millis = (long) (visibilityTimeout.toMillis() * (1.0 - heartbeatFraction) / 3);
+        return Duration.ofMillis(Math.clamp(millis, 1_000, 10_000));
+    }
+
+    /** Splits changes into calls of at most 10 entries of one queue each. */
+    static List<List<VisibilityChange>> batches(List<VisibilityChange> changes) {
         Map<String, List<VisibilityChange>> byQueue = new LinkedHashMap<>();
         for (VisibilityChange change : changes) {
             byQueue.computeIfAbsent(change.message().queueUrl(), q -> new ArrayList<>()).add(change);
         }
-        List<VisibilityChange.Result> results = new ArrayList<>(changes.size());
-        byQueue.forEach((queueUrl, queueChanges) -> {
+        List<List<VisibilityChange>> batches = new ArrayList<>();
+        byQueue.values().forEach(queueChanges -> {
             for (int from = 0; from < queueChanges.size(); from += SqsLimits.MAX_BATCH_ENTRIES) {
-                results.addAll(sendBatch(queueUrl, queueChanges.subList(from, Math.min(from + SqsLimits.MAX_BATCH_ENTRIES, queueChanges.size()))));
+                batches.add(List.copyOf(queueChanges.subList(from, Math.min(from + SqsLimits.MAX_BATCH_ENTRIES, queueChanges.size()))));
             }
         });
+        return batches;
+    }
+
+    /** Sends every change, one call after another; for the few changes of a retry or a release. */
+    List<VisibilityChange.Result> send(List<VisibilityChange> changes) {
+        List<VisibilityChange.Result> results = new ArrayList<>(changes.size());
+        for (List<VisibilityChange> batch : batches(changes)) {
+            results.addAll(sendBatch(batch));
+        }
         return results;
     }
 
-    private List<VisibilityChange.Result> sendBatch(String queueUrl, List<VisibilityChange> batch) {
+    /** One call for up to 10 changes of one queue. */
+    List<VisibilityChange.Result> sendBatch(List<VisibilityChange> batch) {
+        String queueUrl = batch.getFirst().message().queueUrl();
         List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             VisibilityChange change = batch.get(i);
             entries.add(ChangeMessageVisibilityBatchRequestEntry.builder()
                     .id(Integer.toString(i))
                     .receiptHandle(change.message().receiptHandle())
-                    .visibilityTimeout(toSeconds(change))
+                    .visibilityTimeout(SqsLimits.visibilitySeconds(change.timeout()))
                     .build());
         }
         ChangeMessageVisibilityBatchResponse response;
         try {
-            response = sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl).entries(entries));
+            response = sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl).entries(entries)
+                    .overrideConfiguration(o -> o.apiCallTimeout(callTimeout)));
         } catch (SdkException e) {
             return batch.stream().<VisibilityChange.Result>map(c -> new VisibilityChange.NotSent(c, e)).toList();
         }
@@ -70,10 +96,6 @@ final class VisibilityChanges {
             }
         }
         return List.of(results);
-    }
-
-    private static int toSeconds(VisibilityChange change) {
-        return SqsLimits.visibilitySeconds(change.timeout());
     }
 
     /** Codes meaning the receipt is dead (docs/aws-behaviour.md §9): expired, deleted, or not in flight. */

@@ -1,6 +1,5 @@
 package io.pipekit.worker;
 
-import io.pipekit.worker.WorkerListener;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,14 +13,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the messages this worker holds invisible while their handlers run: on every tick it
- * collects the messages whose lease is nearly used up and extends them in
- * {@code ChangeMessageVisibilityBatch} calls. A handler may therefore run far beyond the
+ * Keeps the messages this worker holds invisible while their handlers run and their deletes are on
+ * their way: on every tick it collects the messages whose lease is nearly used up and extends them
+ * in {@code ChangeMessageVisibilityBatch} calls. A handler may therefore run far beyond the
  * visibility timeout without SQS delivering the message a second time.
  *
- * <p>A receipt SQS no longer knows ("receipt handle invalid", "not in flight") is reported and no
- * longer extended — the handler goes on; its delete will fail harmlessly and the duplicate is the
- * at-least-once cost. Failed calls are retried on the next tick.
+ * <p>Every batch is its own call on its own virtual thread, bounded by the call timeout, and
+ * unlocks only its own messages when it returns: one stalled call delays nobody else's extension,
+ * nor the deletes of messages in other batches. A batch that failed is retried on the next tick
+ * while its leases still run.
+ *
+ * <p>Each tick also notices leases that lapsed (the heartbeat could not extend them in time): the
+ * message id is logged and {@link WorkerListener#onLeaseLost} fires — SQS may deliver the message
+ * to another consumer. A receipt SQS no longer knows is reported the same way. And it enforces the
+ * handler timeout: a handler running longer is interrupted and its message retried after the backoff.
  */
 final class VisibilityHeartbeat implements AutoCloseable {
 
@@ -30,21 +35,26 @@ final class VisibilityHeartbeat implements AutoCloseable {
     private final InFlightRegistry registry;
     private final VisibilityChanges changes;
     private final HeartbeatSchedule schedule;
+    private final MessageSettler settler;
+    private final Duration handlerTimeout;
     private final WorkerListener listener;
     private final Clock clock;
     private final ScheduledExecutorService timer;
 
-    public VisibilityHeartbeat(InFlightRegistry registry, VisibilityChanges changes, HeartbeatSchedule schedule,
-                               WorkerListener listener, Clock clock) {
+    /** @param handlerTimeout longest a handler may run; zero = no limit */
+    VisibilityHeartbeat(InFlightRegistry registry, VisibilityChanges changes, HeartbeatSchedule schedule,
+                        MessageSettler settler, Duration handlerTimeout, WorkerListener listener, Clock clock) {
         this.registry = registry;
         this.changes = changes;
         this.schedule = schedule;
+        this.settler = settler;
+        this.handlerTimeout = handlerTimeout;
         this.listener = listener;
         this.clock = clock;
         this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("pipekit-heartbeat").factory());
     }
 
-    public void start() {
+    void start() {
         long every = schedule.tickInterval().toMillis();
         timer.scheduleWithFixedDelay(this::tickSafely, every, every, TimeUnit.MILLISECONDS);
     }
@@ -57,12 +67,23 @@ final class VisibilityHeartbeat implements AutoCloseable {
         }
     }
 
-    /** One pass: extend every due message. Sends happen off the timer thread. */
+    /** One pass: time out overrunning handlers, notice lapsed leases, extend every due message. */
     void tick() {
         Instant now = clock.instant();
         long nowNanos = System.nanoTime();
         List<VisibilityChange> due = new ArrayList<>();
         for (InFlight message : registry.snapshot()) {
+            if (message.isDone()) {
+                continue;
+            }
+            if (!handlerTimeout.isZero() && message.isActive() && message.handlerRunningNanos(nowNanos) > handlerTimeout.toNanos()) {
+                Thread.ofVirtual().name("pipekit-handler-timeout").start(() -> settler.timedOut(message, handlerTimeout));
+                continue;
+            }
+            if (!message.leaseLost() && now.isAfter(message.visibleUntil())) {
+                leaseLost(message, "lease lapsed at " + message.visibleUntil());
+                continue;
+            }
             if (message.atCeiling() || !schedule.isDue(message.visibleUntil(), now) || !message.beginExtension()) {
                 continue;
             }
@@ -73,20 +94,20 @@ final class VisibilityHeartbeat implements AutoCloseable {
                 message.endExtension();
                 log.warn("message {} has been in flight {} and reached the 12 h SQS visibility ceiling; "
                         + "it becomes visible again at {} even if its handler is still running",
-                        message.message().messageId(), sinceReceive, message.visibleUntil());
+                        message.messageId(), sinceReceive, message.visibleUntil());
                 continue;
             }
             due.add(new VisibilityChange(message, extension.get()));
         }
-        if (!due.isEmpty()) {
-            Thread.ofVirtual().name("pipekit-heartbeat-send").start(() -> send(due));
+        for (List<VisibilityChange> batch : VisibilityChanges.batches(due)) {
+            Thread.ofVirtual().name("pipekit-heartbeat-send").start(() -> send(batch));
         }
     }
 
-    private void send(List<VisibilityChange> due) {
+    private void send(List<VisibilityChange> batch) {
         Instant sentAt = clock.instant();
         try {
-            for (VisibilityChange.Result result : changes.send(due)) {
+            for (VisibilityChange.Result result : changes.sendBatch(batch)) {
                 switch (result) {
                     case VisibilityChange.Changed(VisibilityChange change) -> {
                         change.message().visibleUntil(sentAt.plus(change.timeout()));
@@ -94,23 +115,45 @@ final class VisibilityHeartbeat implements AutoCloseable {
                     }
                     case VisibilityChange.Rejected(VisibilityChange change, String code, String reason, boolean gone) -> {
                         if (gone) {
+                            if (!change.message().isDone()) { // a delete that just landed makes the receipt unknown too
+                                leaseLost(change.message(), code + " (" + reason + ")");
+                            }
+                        } else if (SqsErrors.isPermanentCode(code)) {
                             change.message().markAtCeiling();
-                            listener.onLeaseLost(change.message().message(), code);
-                            log.warn("cannot extend visibility of message {}: {} ({}); SQS may deliver it again",
-                                    change.message().message().messageId(), code, reason);
+                            permanent(change.message(), code + ": " + reason);
                         } else {
                             log.warn("visibility extension of message {} refused: {} ({}); retrying",
-                                    change.message().message().messageId(), code, reason);
+                                    change.message().messageId(), code, reason);
                         }
                     }
-                    case VisibilityChange.NotSent(VisibilityChange change, Throwable error) ->
+                    case VisibilityChange.NotSent(VisibilityChange change, Throwable error) -> {
+                        if (SqsErrors.isPermanent(error)) {
+                            permanent(change.message(), SqsErrors.describe(error));
+                        } else {
                             log.warn("visibility extension of message {} not sent: {}; retrying",
-                                    change.message().message().messageId(), error.toString());
+                                    change.message().messageId(), error.toString());
+                        }
+                    }
                 }
             }
         } finally {
-            due.forEach(change -> change.message().endExtension());
+            batch.forEach(change -> change.message().endExtension());
         }
+    }
+
+    private void leaseLost(InFlight message, String reason) {
+        if (message.markLeaseLost()) {
+            log.warn("lease lost for message {} on {}: {}; SQS may deliver it again (another consumer may already have it)",
+                    message.messageId(), WorkerOptions.queueName(message.queueUrl()), reason);
+            listener.onLeaseLost(message.message(), reason);
+        }
+    }
+
+    private void permanent(InFlight message, String reason) {
+        log.error("ChangeMessageVisibility on {} is refused ({}); message {} cannot be kept invisible. "
+                + "Grant the task role sqs:ChangeMessageVisibility on the queue", WorkerOptions.queueName(message.queueUrl()),
+                reason, message.messageId());
+        listener.onPermanentError(message.queueUrl(), "ChangeMessageVisibility", reason);
     }
 
     @Override

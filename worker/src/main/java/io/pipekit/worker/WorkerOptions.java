@@ -23,6 +23,9 @@ import java.util.Objects;
  * @param backoff             delay before a failed message is retried
  * @param deleteFlushInterval longest time a successful message waits for its batched delete
  * @param shutdownBudget      how long in-flight handlers may run on after shutdown begins
+ * @param handlerTimeout      longest one handler may run (zero = no limit): past it the handler is
+ *                            interrupted and its message retried after the backoff, so one hung
+ *                            handler cannot hold a message, capacity and task protection forever
  */
 public record WorkerOptions(
         List<String> queueUrls,
@@ -34,7 +37,8 @@ public record WorkerOptions(
         double heartbeatFraction,
         BackoffPolicy backoff,
         Duration deleteFlushInterval,
-        Duration shutdownBudget) {
+        Duration shutdownBudget,
+        Duration handlerTimeout) {
 
     public WorkerOptions {
         queueUrls = List.copyOf(Objects.requireNonNull(queueUrls, "queueUrls"));
@@ -60,6 +64,9 @@ public record WorkerOptions(
         }
         if (shutdownBudget.isNegative()) {
             throw new IllegalArgumentException("shutdownBudget must not be negative");
+        }
+        if (handlerTimeout.isNegative()) {
+            throw new IllegalArgumentException("handlerTimeout must not be negative (zero = no limit)");
         }
     }
 
@@ -87,7 +94,8 @@ public record WorkerOptions(
                 .heartbeatFraction(heartbeatFraction)
                 .backoff(backoff)
                 .deleteFlushInterval(deleteFlushInterval)
-                .shutdownBudget(shutdownBudget);
+                .shutdownBudget(shutdownBudget)
+                .handlerTimeout(handlerTimeout);
     }
 
     /** The queue's name: the last segment of its URL (for logs, metrics and health). */
@@ -112,6 +120,8 @@ public record WorkerOptions(
         private BackoffPolicy backoff = BackoffPolicy.exponential(Duration.ofSeconds(2), 2.0, Duration.ofMinutes(15));
         private Duration deleteFlushInterval = Duration.ofMillis(100);
         private Duration shutdownBudget = Duration.ofSeconds(25);
+        // Lambda's own ceiling: long enough for real work, short enough that a hung handler ends
+        private Duration handlerTimeout = Duration.ofMinutes(15);
 
         private Builder(List<String> queueUrls) {
             this.queueUrls = queueUrls;
@@ -127,10 +137,11 @@ public record WorkerOptions(
         public Builder backoff(BackoffPolicy value) { this.backoff = value; return this; }
         public Builder deleteFlushInterval(Duration value) { this.deleteFlushInterval = value; return this; }
         public Builder shutdownBudget(Duration value) { this.shutdownBudget = value; return this; }
+        public Builder handlerTimeout(Duration value) { this.handlerTimeout = value; return this; }
 
         public WorkerOptions build() {
             return new WorkerOptions(queueUrls, maxConcurrency, receiveBatchSize, pollersPerQueue, waitTime, visibilityTimeout,
-                    heartbeatFraction, backoff, deleteFlushInterval, shutdownBudget);
+                    heartbeatFraction, backoff, deleteFlushInterval, shutdownBudget, handlerTimeout);
         }
     }
 }
