@@ -78,6 +78,11 @@ final class DeleteBatcher implements AutoCloseable {
         flusher.start();
     }
 
+    /** The flusher's state: {@code WAITING} while it sleeps for work (tests check it never spins). */
+    Thread.State flusherState() {
+        return flusher.getState();
+    }
+
     /** Queues a successfully processed message for deletion. */
     void delete(InFlight message) {
         if (closing) {

@@ -1,6 +1,7 @@
 package io.pipekit.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pipekit.worker.QueueMessage;
 import java.time.Instant;
@@ -20,6 +21,29 @@ class FifoDispatcherTest {
                 .toList();
 
         assertThat(groups).containsExactly(List.of("a1", "a2", "a3"), List.of("b1", "b2"), List.of("x"));
+    }
+
+    @Test
+    void anErrorThroughAHandlerReleasesTheRestOfTheGroup() throws Exception {
+        try (Engine engine = new Engine(4, java.time.Duration.ofMillis(10))) {
+            List<InFlight> group = new java.util.ArrayList<>();
+            for (int i = 1; i <= 4; i++) {
+                group.add(engine.hold(Messages.held("g" + i, "http://q/x.fifo", "G")));
+            }
+            MessageProcessor processor = new MessageProcessor(m -> {
+                if (m.messageId().equals("g2")) {
+                    throw new StackOverflowError("deep recursion in the handler");
+                }
+            }, engine.settler);
+            FifoDispatcher fifo = new FifoDispatcher(processor, engine.settler, () -> false);
+
+            assertThatThrownBy(() -> fifo.runInOrder(group)).isInstanceOf(StackOverflowError.class);
+
+            assertThat(engine.listener.failed).containsExactly("g2");
+            assertThat(engine.listener.released).containsExactly("g3", "g4");
+            org.awaitility.Awaitility.await().until(() -> engine.registry.size() == 0);
+            assertThat(engine.limiter.inUse()).as("no permit leaked").isZero();
+        }
     }
 
     private static InFlight msg(String id, String group) {
