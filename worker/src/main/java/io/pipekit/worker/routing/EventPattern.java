@@ -1,30 +1,23 @@
 package io.pipekit.worker.routing;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import software.amazon.event.ruler.Machine;
+import java.util.List;
+import java.util.Map;
+import software.amazon.event.ruler.JsonRuleCompiler;
+import software.amazon.event.ruler.Patterns;
 
 /**
  * One EventBridge event pattern, compiled by AWS's own matcher, Event Ruler (docs/aws-behaviour.md §2.3),
- * so a pattern that works in a rule or pipe filter behaves the same in the worker.
+ * so a pattern that works in a rule or pipe filter behaves the same in the worker. Compiled when the
+ * route is registered (an invalid pattern fails there); matched by the router's one {@link PatternMachine}.
  */
-final class EventPattern {
+record EventPattern(String pattern, List<Map<String, List<Patterns>>> compiled) {
 
-    private static final String RULE = "route";
-
-    private final String pattern;
-    private final Machine machine = new Machine();
-
-    EventPattern(String pattern) {
-        this.pattern = pattern;
+    static EventPattern compile(String pattern) {
         try {
-            machine.addRule(RULE, pattern);
+            return new EventPattern(pattern, JsonRuleCompiler.compile(pattern));
         } catch (Exception e) {
             throw new IllegalArgumentException("invalid event pattern " + pattern + ": " + e.getMessage(), e);
         }
-    }
-
-    boolean matches(JsonNode event) {
-        return event != null && !machine.rulesForJSONEvent(event).isEmpty();
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.pipekit.worker.envelope.PipesSqsRecord;
 import io.pipekit.worker.envelope.S3TestEvent;
 import io.pipekit.worker.envelope.SnsNotification;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -46,12 +47,14 @@ public final class Router implements MessageHandler {
 
     private final EnvelopeDecoder decoder;
     private final List<Route> routes;
+    private final PatternMachine patterns;
     private final EnvelopeHandler<Envelope> fallback;
     private final UnmatchedPolicy unmatched;
 
     private Router(Builder builder) {
         this.decoder = builder.decoder;
         this.routes = List.copyOf(builder.routes);
+        this.patterns = new PatternMachine(routes.stream().map(Route::pattern).toList());
         this.fallback = builder.fallback;
         this.unmatched = builder.unmatched;
     }
@@ -84,12 +87,15 @@ public final class Router implements MessageHandler {
             acknowledgeTestEvent(test);
             return;
         }
-        for (Route route : routes) {
-            if (route.accepts().test(envelope)) {
+        Candidate outer = new Candidate(envelope);
+        Candidate inner = sns == null ? null : new Candidate(sns.inner());
+        for (int i = 0; i < routes.size(); i++) {
+            Route route = routes.get(i);
+            if (outer.takenBy(i, route)) {
                 route.handler().handle(envelope);
                 return;
             }
-            if (sns != null && route.accepts().test(sns.inner())) {
+            if (inner != null && inner.takenBy(i, route)) {
                 route.handler().handle(sns.inner());
                 return;
             }
@@ -105,6 +111,29 @@ public final class Router implements MessageHandler {
             case FAIL -> throw new UnroutableMessageException(envelope);
             case ACK_AND_LOG -> log.warn("message {}: no route for {}; acknowledged (UnmatchedPolicy.ACK_AND_LOG)",
                     envelope.messageId(), envelope.summary());
+        }
+    }
+
+    /** An envelope offered to the routes; the pattern machine runs at most once, when a pattern route of its kind is reached. */
+    private final class Candidate {
+        private final Envelope envelope;
+        private BitSet matched;
+
+        Candidate(Envelope envelope) {
+            this.envelope = envelope;
+        }
+
+        boolean takenBy(int index, Route route) {
+            if (!route.admits(envelope)) {
+                return false;
+            }
+            if (route.pattern() == null) {
+                return true;
+            }
+            if (matched == null) {
+                matched = patterns.matches(envelope);
+            }
+            return matched.get(index);
         }
     }
 
@@ -196,8 +225,7 @@ public final class Router implements MessageHandler {
          */
         public <E extends Envelope> Builder onPattern(Class<E> kind, String pattern, EnvelopeHandler<? super E> handler) {
             requireRoutable(kind);
-            EventPattern compiled = new EventPattern(Objects.requireNonNull(pattern, "pattern"));
-            return add(Route.of("pattern " + pattern, kind, e -> compiled.matches(PatternView.of(e)), handler));
+            return add(Route.matching(kind, EventPattern.compile(Objects.requireNonNull(pattern, "pattern")), handler));
         }
 
         /** Receives what no route took (the outer envelope for SNS), instead of the unmatched policy. */
