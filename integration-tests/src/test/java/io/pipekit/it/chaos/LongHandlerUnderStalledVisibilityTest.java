@@ -75,24 +75,30 @@ class LongHandlerUnderStalledVisibilityTest {
             WorkerOptions options = WorkerOptions.builder(queue).visibilityTimeout(VISIBILITY).waitTime(Duration.ofSeconds(1))
                     .handlerTimeout(HANDLER.multipliedBy(2)).build();
             AtomicBoolean competing = new AtomicBoolean(true);
-            Thread competitor = Thread.ofVirtual().start(() -> {
+            Runnable compete = () -> {
                 while (competing.get()) {
                     for (Message m : direct.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(1)).messages()) {
                         stolen.add(m.body());
                         direct.changeMessageVisibility(b -> b.queueUrl(queue).receiptHandle(m.receiptHandle()).visibilityTimeout(0));
                     }
                 }
-            });
+            };
+            Thread competitor = null;
             long start = System.nanoTime();
             try (Worker worker = Worker.start(viaProxy, options, m -> {
                 deliveries.computeIfAbsent(m.body(), b -> new AtomicInteger()).incrementAndGet();
                 Thread.sleep(HANDLER);
                 done.incrementAndGet();
             }, counts)) {
+                // once the worker holds every message, a competing consumer polls the queue until the end
+                await().atMost(Duration.ofSeconds(30)).until(() -> deliveries.size() == MESSAGES);
+                competitor = Thread.ofVirtual().start(compete);
                 await().atMost(HANDLER.plusMinutes(2)).until(() -> done.get() == MESSAGES && worker.inFlight() == 0);
             } finally {
                 competing.set(false);
-                competitor.join(Duration.ofSeconds(10));
+                if (competitor != null) {
+                    competitor.join(Duration.ofSeconds(10));
+                }
             }
             long duplicates = stolen.size() + deliveries.values().stream().mapToInt(c -> c.get() - 1).sum();
             System.out.printf("fault: %d handlers of %d s under a %d s visibility, %d visibility calls stalled 20 s, "
