@@ -19,7 +19,7 @@ import io.pipekit.worker.config.DurationValue;
 import io.pipekit.worker.protection.ProtectionOptions;
 import io.pipekit.worker.protection.TaskProtection;
 import io.pipekit.worker.protection.fake.FakeEcsAgent;
-import io.pipekit.worker.retry.BackoffPolicy;
+import io.pipekit.worker.BackoffPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;

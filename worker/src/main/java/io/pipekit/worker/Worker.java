@@ -1,28 +1,11 @@
 package io.pipekit.worker;
 
-import io.pipekit.worker.ack.DeleteBatcher;
-import io.pipekit.worker.ack.MessageSettler;
-import io.pipekit.worker.backpressure.ConcurrencyLimiter;
-import io.pipekit.worker.dispatch.Dispatcher;
-import io.pipekit.worker.dispatch.FifoDispatcher;
-import io.pipekit.worker.dispatch.MessageProcessor;
-import io.pipekit.worker.dispatch.StandardDispatcher;
-import io.pipekit.worker.internal.CompositeListener;
-import io.pipekit.worker.internal.InFlight;
-import io.pipekit.worker.internal.InFlightRegistry;
-import io.pipekit.worker.source.QueuePoller;
-import io.pipekit.worker.visibility.HeartbeatSchedule;
-import io.pipekit.worker.visibility.VisibilityChanges;
-import io.pipekit.worker.visibility.VisibilityHeartbeat;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -60,20 +43,21 @@ public final class Worker implements AutoCloseable {
         WorkerListener listener = new CompositeListener(listeners);
         this.limiter = new ConcurrencyLimiter(options.maxConcurrency());
         this.registry = new InFlightRegistry(listener);
-        VisibilityChanges visibility = new VisibilityChanges(sqs);
-        this.deletes = new DeleteBatcher(sqs, options.deleteFlushInterval(), listener);
-        this.settler = new MessageSettler(registry, deletes, visibility, limiter, listener, options.backoff(),
-                this::releaseDelay);
+        Duration callTimeout = VisibilityChanges.callTimeoutFor(options.visibilityTimeout(), options.heartbeatFraction());
+        VisibilityChanges visibility = new VisibilityChanges(sqs, callTimeout);
+        this.settler = new MessageSettler(registry, visibility, limiter, listener, options.backoff(), this::releaseDelay);
+        this.deletes = new DeleteBatcher(sqs, options.deleteFlushInterval(), callTimeout, options.maxConcurrency(), listener,
+                settler::deleteDone, clock);
+        settler.deletes(deletes);
         this.heartbeat = new VisibilityHeartbeat(registry, visibility,
-                new HeartbeatSchedule(options.visibilityTimeout(), options.heartbeatFraction()), listener, clock);
+                new HeartbeatSchedule(options.visibilityTimeout(), options.heartbeatFraction()), settler,
+                options.handlerTimeout(), listener, clock);
         MessageProcessor processor = new MessageProcessor(handler, settler);
         Dispatcher standard = new StandardDispatcher(processor);
         Dispatcher fifo = new FifoDispatcher(processor, settler, () -> stopping);
         for (String queueUrl : options.queueUrls()) {
             Dispatcher dispatcher = WorkerOptions.isFifo(queueUrl) ? fifo : standard;
-            for (int i = 0; i < options.pollersPerQueue(); i++) {
-                pollers.add(new QueuePoller(queueUrl, sqs, options, limiter, registry, dispatcher, settler, listener, clock));
-            }
+            pollers.add(new QueuePoller(queueUrl, sqs, options, limiter, registry, dispatcher, settler, listener, clock));
         }
     }
 
@@ -94,33 +78,14 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * Completes once every queue has answered a receive; fails with a queue's first receive error
-     * when none of its pollers succeeded. One answer per queue suffices: with back-pressure a
-     * queue's second poller may legitimately wait for capacity before its first receive.
+     * Completes once every queue has answered a receive; fails with a queue's receive error when
+     * its first receives all failed.
      */
     public CompletableFuture<Void> firstPoll() {
-        Map<String, List<CompletableFuture<Void>>> byQueue = new LinkedHashMap<>();
-        pollers.forEach(p -> byQueue.computeIfAbsent(p.queueUrl(), q -> new ArrayList<>()).add(p.firstPoll()));
-        return CompletableFuture.allOf(byQueue.values().stream().map(Worker::firstSuccess).toArray(CompletableFuture[]::new));
+        return CompletableFuture.allOf(pollers.stream().map(QueuePoller::firstPoll).toArray(CompletableFuture[]::new));
     }
 
-    /** The first of the futures to succeed, or the failure of the last one to fail. */
-    private static CompletableFuture<Void> firstSuccess(List<CompletableFuture<Void>> attempts) {
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        AtomicInteger failures = new AtomicInteger();
-        for (CompletableFuture<Void> attempt : attempts) {
-            attempt.whenComplete((ok, error) -> {
-                if (error == null) {
-                    result.complete(null);
-                } else if (failures.incrementAndGet() == attempts.size()) {
-                    result.completeExceptionally(error);
-                }
-            });
-        }
-        return result;
-    }
-
-    /** Messages currently held (received and not yet settled). */
+    /** Messages currently held: handlers running, plus succeeded messages whose delete is not yet acknowledged. */
     public int inFlight() {
         return registry.size();
     }
@@ -155,6 +120,7 @@ public final class Worker implements AutoCloseable {
         long start = System.nanoTime();
         stopping = true;
         pollers.forEach(QueuePoller::stop);
+        deletes.flushNow(); // the drain waits for deletes to be acknowledged: none waits for a batch to fill
         int heldAtStop = registry.size();
         boolean clean;
         boolean interrupted = false;

@@ -42,6 +42,18 @@ public interface WorkerListener {
     /** The heartbeat extended the message's visibility by {@code timeout} from now. */
     default void onVisibilityExtended(QueueMessage message, Duration timeout) {}
 
-    /** SQS no longer recognises this receipt (e.g. it expired): another consumer may get the message. */
+    /**
+     * The worker lost the message's lease: it lapsed before the heartbeat could extend it, or SQS no
+     * longer recognises the receipt. Another consumer may get the message.
+     */
     default void onLeaseLost(QueueMessage message, String reason) {}
+
+    /**
+     * SQS refused an operation in a way waiting cannot fix (access denied, queue gone, bad
+     * credentials). The worker keeps retrying — the role may be fixed while it runs — but health
+     * reports the queue as failing until the operation succeeds again.
+     *
+     * @param operation {@code ReceiveMessage}, {@code DeleteMessage} or {@code ChangeMessageVisibility}
+     */
+    default void onPermanentError(String queueUrl, String operation, String reason) {}
 }

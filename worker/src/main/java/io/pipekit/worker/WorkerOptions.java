@@ -1,6 +1,6 @@
 package io.pipekit.worker;
 
-import io.pipekit.worker.retry.BackoffPolicy;
+import io.pipekit.worker.BackoffPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -23,6 +23,9 @@ import java.util.Objects;
  * @param backoff             delay before a failed message is retried
  * @param deleteFlushInterval longest time a successful message waits for its batched delete
  * @param shutdownBudget      how long in-flight handlers may run on after shutdown begins
+ * @param handlerTimeout      longest one handler may run (zero = no limit): past it the handler is
+ *                            interrupted and its message retried after the backoff, so one hung
+ *                            handler cannot hold a message, capacity and task protection forever
  */
 public record WorkerOptions(
         List<String> queueUrls,
@@ -34,10 +37,8 @@ public record WorkerOptions(
         double heartbeatFraction,
         BackoffPolicy backoff,
         Duration deleteFlushInterval,
-        Duration shutdownBudget) {
-
-    /** SQS keeps a message invisible for at most 12 h counted from the receive (docs/aws-behaviour.md §9). */
-    public static final Duration MAX_VISIBILITY = Duration.ofHours(12);
+        Duration shutdownBudget,
+        Duration handlerTimeout) {
 
     public WorkerOptions {
         queueUrls = List.copyOf(Objects.requireNonNull(queueUrls, "queueUrls"));
@@ -48,10 +49,10 @@ public record WorkerOptions(
             throw new IllegalArgumentException("queue URLs must be distinct: " + queueUrls);
         }
         requireRange("maxConcurrency", maxConcurrency, 1, 100_000);
-        requireRange("receiveBatchSize", receiveBatchSize, 1, 10);
+        requireRange("receiveBatchSize", receiveBatchSize, 1, SqsLimits.MAX_RECEIVE_MESSAGES);
         requireRange("pollersPerQueue", pollersPerQueue, 1, 32);
-        requireRange("waitTime (seconds)", waitTime.toSeconds(), 0, 20);
-        if (visibilityTimeout.compareTo(Duration.ofSeconds(1)) < 0 || visibilityTimeout.compareTo(MAX_VISIBILITY) > 0) {
+        requireRange("waitTime (seconds)", waitTime.toSeconds(), 0, SqsLimits.MAX_WAIT.toSeconds());
+        if (visibilityTimeout.compareTo(Duration.ofSeconds(1)) < 0 || visibilityTimeout.compareTo(SqsLimits.MAX_VISIBILITY) > 0) {
             throw new IllegalArgumentException("visibilityTimeout must be 1 s to 12 h, was " + visibilityTimeout);
         }
         if (!(heartbeatFraction >= 0.1 && heartbeatFraction <= 0.9)) {
@@ -63,6 +64,9 @@ public record WorkerOptions(
         }
         if (shutdownBudget.isNegative()) {
             throw new IllegalArgumentException("shutdownBudget must not be negative");
+        }
+        if (handlerTimeout.isNegative()) {
+            throw new IllegalArgumentException("handlerTimeout must not be negative (zero = no limit)");
         }
     }
 
@@ -90,21 +94,13 @@ public record WorkerOptions(
                 .heartbeatFraction(heartbeatFraction)
                 .backoff(backoff)
                 .deleteFlushInterval(deleteFlushInterval)
-                .shutdownBudget(shutdownBudget);
+                .shutdownBudget(shutdownBudget)
+                .handlerTimeout(handlerTimeout);
     }
 
     /** The queue's name: the last segment of its URL (for logs, metrics and health). */
     public static String queueName(String queueUrl) {
         return queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
-    }
-
-    /**
-     * How much longer a message received {@code sinceReceive} ago may stay invisible: SQS counts its
-     * 12-hour visibility ceiling from the receive and rejects a change past it (docs/aws-behaviour.md §9);
-     * 10 s are kept free for clock skew and call latency. Negative once the ceiling is reached.
-     */
-    public static Duration roomBeforeCeiling(Duration sinceReceive) {
-        return MAX_VISIBILITY.minus(sinceReceive).minusSeconds(10);
     }
 
     /** Whether a queue is FIFO: SQS requires FIFO queue names to end in {@code .fifo}. */
@@ -124,6 +120,8 @@ public record WorkerOptions(
         private BackoffPolicy backoff = BackoffPolicy.exponential(Duration.ofSeconds(2), 2.0, Duration.ofMinutes(15));
         private Duration deleteFlushInterval = Duration.ofMillis(100);
         private Duration shutdownBudget = Duration.ofSeconds(25);
+        // Lambda's own ceiling: long enough for real work, short enough that a hung handler ends
+        private Duration handlerTimeout = Duration.ofMinutes(15);
 
         private Builder(List<String> queueUrls) {
             this.queueUrls = queueUrls;
@@ -139,10 +137,11 @@ public record WorkerOptions(
         public Builder backoff(BackoffPolicy value) { this.backoff = value; return this; }
         public Builder deleteFlushInterval(Duration value) { this.deleteFlushInterval = value; return this; }
         public Builder shutdownBudget(Duration value) { this.shutdownBudget = value; return this; }
+        public Builder handlerTimeout(Duration value) { this.handlerTimeout = value; return this; }
 
         public WorkerOptions build() {
             return new WorkerOptions(queueUrls, maxConcurrency, receiveBatchSize, pollersPerQueue, waitTime, visibilityTimeout,
-                    heartbeatFraction, backoff, deleteFlushInterval, shutdownBudget);
+                    heartbeatFraction, backoff, deleteFlushInterval, shutdownBudget, handlerTimeout);
         }
     }
 }

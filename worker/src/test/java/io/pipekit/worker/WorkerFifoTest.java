@@ -3,7 +3,7 @@ package io.pipekit.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.pipekit.worker.retry.BackoffPolicy;
+import io.pipekit.worker.BackoffPolicy;
 import io.pipekit.worker.testing.ElasticMq;
 import java.time.Duration;
 import java.util.List;

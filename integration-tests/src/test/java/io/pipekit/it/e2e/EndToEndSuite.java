@@ -20,7 +20,7 @@ import io.pipekit.worker.WorkerOptions;
 import io.pipekit.worker.envelope.KitEnvelope;
 import io.pipekit.worker.envelope.PipesKinesisRecord;
 import io.pipekit.worker.envelope.RawMessage;
-import io.pipekit.worker.retry.BackoffPolicy;
+import io.pipekit.worker.BackoffPolicy;
 import io.pipekit.worker.routing.Router;
 import io.pipekit.worker.sqsd.BodyMode;
 import io.pipekit.worker.sqsd.SqsdConfig;

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * What {@code GET /health} answers (as JSON; HTTP 200 when {@code status} is not {@code "stalled"}).
  *
- * @param status              {@code ok}, {@code stalled} (some poller shows no sign of life) or {@code stopping}
+ * @param status              {@code ok}, {@code stalled} (some queue is stalled, stuck or failing) or {@code stopping}
  * @param inFlight            messages held now, all queues
  * @param maxConcurrency      the worker's capacity
  * @param protection          ECS task protection state ({@code DISABLED} outside ECS)
@@ -20,7 +20,10 @@ public record HealthReport(String status, int inFlight, int maxConcurrency, Stri
     }
 
     /**
-     * @param status              {@code ok}, {@code saturated} (waiting for capacity: healthy) or {@code stalled}
+     * @param status              {@code ok}; {@code saturated} (full of work, which still completes: healthy);
+     *                            {@code stuck} (full, and nothing completed for the stall time: hung handlers);
+     *                            {@code failing} (SQS refuses an operation for good, see {@code lastReceiveError});
+     *                            {@code stalled} (a poller shows no sign of life)
      * @param msSinceLastReceive  time since the last receive that returned, messages or not
      * @param receiving           a receive is out now
      */

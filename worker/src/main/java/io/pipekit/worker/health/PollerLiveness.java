@@ -18,7 +18,12 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code stallAfter} — a receive that never returns, a listener or dispatch that blocks the loop,
  * a dead thread, or a receive that keeps failing. The one legitimate silence is back-pressure: a
  * poller that is not receiving because the worker is full is waiting for capacity, reported as
- * {@code saturated} and healthy (docs/comparable-tools.md §2 item 10: listeners that "stop consuming" with no error).
+ * {@code saturated} and healthy (docs/comparable-tools.md §2 item 10: listeners that "stop consuming" with no error)
+ * — but only while work still completes: a full worker on which nothing has finished for
+ * {@code stallAfter} is {@code stuck} (hung handlers), and unhealthy.
+ *
+ * <p>An operation SQS refuses for good (access denied, queue gone) makes the queue {@code failing},
+ * unhealthy, with the reason, until that operation succeeds again.
  *
  * <p>A queue may have several pollers ({@code pollersPerQueue}); each is tracked on its own, keyed by
  * its thread (the callbacks arrive on the poller's thread), so one stuck poller is not hidden by a
@@ -28,9 +33,11 @@ public final class PollerLiveness implements WorkerListener {
 
     private final Map<String, QueueState> queues = new LinkedHashMap<>();
     private final long stallAfterNanos;
+    private long stuckAfterNanos;
     private final int maxConcurrency;
     private final int receiveBatchSize;
     private volatile boolean stopping;
+    private volatile long lastProgress = System.nanoTime();
 
     private final int pollers;
 
@@ -38,13 +45,25 @@ public final class PollerLiveness implements WorkerListener {
         long now = System.nanoTime();
         queueUrls.forEach(url -> queues.put(url, new QueueState(now)));
         this.stallAfterNanos = stallAfter.toNanos();
+        this.stuckAfterNanos = Duration.ofMinutes(15).plus(stallAfter).toNanos();
         this.maxConcurrency = maxConcurrency;
         this.receiveBatchSize = receiveBatchSize;
         this.pollers = queueUrls.size() * pollersPerQueue;
     }
 
+    /**
+     * A full worker is {@code stuck} once nothing completed for the handler timeout plus
+     * {@code stallAfter}: by then every handler that was running has either finished or been timed
+     * out, so silence means the engine itself is wedged (15 min when the handler timeout is off).
+     */
     public PollerLiveness(io.pipekit.worker.WorkerOptions options, Duration stallAfter) {
+        this(options, stallAfter, (options.handlerTimeout().isZero() ? Duration.ofMinutes(15) : options.handlerTimeout()).plus(stallAfter));
+    }
+
+    /** As above with an explicit {@code stuckAfter}: how long a full worker may complete nothing. */
+    public PollerLiveness(io.pipekit.worker.WorkerOptions options, Duration stallAfter, Duration stuckAfter) {
         this(options.queueUrls(), stallAfter, options.maxConcurrency(), options.receiveBatchSize(), options.pollersPerQueue());
+        this.stuckAfterNanos = stuckAfter.toNanos();
     }
 
     /**
@@ -70,15 +89,25 @@ public final class PollerLiveness implements WorkerListener {
         for (Map.Entry<String, QueueState> entry : queues.entrySet()) {
             QueueState q = entry.getValue();
             // the worst poller: the one whose last completed receive is oldest
+            // loops a backlog added end when it is drained; only live ones count
+            q.pollers.keySet().removeIf(thread -> !thread.isAlive());
             PollerState worst = q.pollers.values().stream().min(java.util.Comparator.comparingLong(p -> p.lastAlive))
                     .orElse(null);
             long since = now - (worst == null ? q.created : worst.lastAlive);
             boolean receiving = worst != null && worst.receiveStarted != 0;
             String status;
-            if (since <= stallAfterNanos) {
+            boolean progressing = now - lastProgress <= stuckAfterNanos;
+            String permanent = q.permanentError;
+            if (permanent != null) {
+                status = "failing";
+                stalled = true;
+            } else if (since <= stallAfterNanos) {
                 status = "ok";
-            } else if (!receiving && full) {
+            } else if (!receiving && full && progressing) {
                 status = "saturated";
+            } else if (!receiving && full) {
+                status = "stuck";
+                stalled = true;
             } else {
                 status = "stalled";
                 stalled = true;
@@ -87,7 +116,7 @@ public final class PollerLiveness implements WorkerListener {
             entries.add(new HealthReport.QueueHealth(WorkerOptions.queueName(url), status,
                     Duration.ofNanos(since).toMillis(), receiving, q.inFlight(), q.received.sum(), q.processed.sum(),
                     q.failed.sum(), q.released.sum(), q.deleted.sum(), q.deleteFailed.sum(), q.leaseLost.sum(),
-                    q.receiveErrors.sum(), q.lastError));
+                    q.receiveErrors.sum(), permanent != null ? permanent : q.lastError));
         }
         String status = stopping ? "stopping" : stalled ? "stalled" : "ok";
         return new HealthReport(status, inFlight, maxConcurrency, protection, protectedUntil, List.copyOf(entries));
@@ -118,6 +147,7 @@ public final class PollerLiveness implements WorkerListener {
             p.lastAlive = System.nanoTime();
             p.receiveStarted = 0;
             q.received.add(messages);
+            q.clearPermanent("ReceiveMessage");
         }
     }
 
@@ -134,16 +164,40 @@ public final class PollerLiveness implements WorkerListener {
 
     @Override
     public void onSuccess(QueueMessage message, Duration handlerTime) {
+        progress();
         count(message, q -> q.processed);
     }
 
     @Override
+    public void onPermanentError(String queueUrl, String operation, String reason) {
+        QueueState q = of(queueUrl);
+        if (q != null) {
+            q.permanentOperation = operation;
+            q.permanentError = operation + " refused: " + reason;
+        }
+    }
+
+    @Override
+    public void onVisibilityExtended(QueueMessage message, Duration timeout) {
+        QueueState q = of(message.queueUrl());
+        if (q != null) {
+            q.clearPermanent("ChangeMessageVisibility");
+        }
+    }
+
+    private void progress() {
+        lastProgress = System.nanoTime();
+    }
+
+    @Override
     public void onFailure(QueueMessage message, Throwable cause, Duration retryDelay) {
+        progress();
         count(message, q -> q.failed);
     }
 
     @Override
     public void onReleased(QueueMessage message) {
+        progress();
         count(message, q -> q.released);
     }
 
@@ -152,6 +206,7 @@ public final class PollerLiveness implements WorkerListener {
         QueueState q = of(queueUrl);
         if (q != null) {
             q.deleted.add(messages);
+            q.clearPermanent("DeleteMessage");
         }
     }
 
@@ -185,6 +240,15 @@ public final class PollerLiveness implements WorkerListener {
         final long created;
         final Map<Thread, PollerState> pollers = new java.util.concurrent.ConcurrentHashMap<>();
         volatile String lastError;
+        volatile String permanentError;
+        volatile String permanentOperation;
+
+        void clearPermanent(String operation) {
+            if (operation.equals(permanentOperation)) {
+                permanentError = null;
+                permanentOperation = null;
+            }
+        }
         final LongAdder received = new LongAdder();
         final LongAdder processed = new LongAdder();
         final LongAdder failed = new LongAdder();

@@ -4,7 +4,7 @@ import io.pipekit.worker.WorkerListener;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
+import io.pipekit.worker.BackoffPolicy;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
 public final class TaskProtection implements WorkerListener, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TaskProtection.class);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+    /** Pause after a failed agent call: 1 s doubling to 60 s, jittered. */
+    private static final BackoffPolicy RETRY = BackoffPolicy.exponential(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(60));
 
     /** What the agent last confirmed, for health and logs. */
     public enum State {
@@ -280,8 +281,7 @@ public final class TaskProtection implements WorkerListener, AutoCloseable {
             return;
         }
         consecutiveFailures++;
-        long base = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(consecutiveFailures - 1, 10));
-        long pause = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+        long pause = RETRY.delayFor(consecutiveFailures).toMillis();
         notBefore = System.nanoTime() + Duration.ofMillis(pause).toNanos();
         log.warn("task protection {} failed ({} in a row): {}; retrying in {} ms, processing continues",
                 action.name().toLowerCase(), consecutiveFailures, lastProblem, pause);

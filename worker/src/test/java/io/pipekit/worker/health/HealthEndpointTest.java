@@ -139,10 +139,11 @@ class HealthEndpointTest {
     }
 
     @Test
-    void aWorkerWaitingForCapacityIsSaturatedNotStalled() throws Exception {
+    void aFullWorkerIsSaturatedWhileWorkMayStillCompleteThenStuck() throws Exception {
         String queue = sqs.queue("health-full");
         WorkerOptions options = WorkerOptions.builder(queue).maxConcurrency(2).receiveBatchSize(2).waitTime(Duration.ofSeconds(1)).build();
-        PollerLiveness liveness = liveness(options);
+        // full of work is healthy until nothing has completed for stuckAfter: then hung handlers are reported
+        PollerLiveness liveness = new PollerLiveness(options, STALL_AFTER, STALL_AFTER.multipliedBy(3));
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger started = new AtomicInteger();
         try (Worker worker = Worker.start(sqs.sqs(), options, m -> {
@@ -157,6 +158,9 @@ class HealthEndpointTest {
             Answer full = get(server);
             assertThat(full.status()).isEqualTo(200);
             assertThat(full.body().path("inFlight").asInt()).isEqualTo(2);
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> get(server).status() == 503);
+            assertThat(get(server).body().path("queues").get(0).path("status").asText()).isEqualTo("stuck");
             release.countDown();
         }
     }

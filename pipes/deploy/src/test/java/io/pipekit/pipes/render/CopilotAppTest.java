@@ -53,12 +53,12 @@ class CopilotAppTest {
 
     @Test
     void dockerfileIsMultiStageNonRootJre21WithAHealthCheck() throws Exception {
-        List<String> lines = Files.readAllLines(ROOT.resolve("worker/Dockerfile"));
+        List<String> lines = Files.readAllLines(ROOT.resolve("worker/app/Dockerfile"));
 
         assertThat(lines).filteredOn(l -> l.startsWith("FROM ")).extracting(l -> l.split(" ")[1])
                 .containsExactly("eclipse-temurin:21-jdk", "eclipse-temurin:21-jre-alpine");
-        assertThat(lines).anySatisfy(l -> assertThat(l).contains("./mvnw").contains("-pl worker -am package"));
-        assertThat(lines).anySatisfy(l -> assertThat(l).contains("pipekit-worker-*-all.jar"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("./mvnw").contains("-pl worker/app -am package"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("pipekit-worker-app-*-all.jar"));
         assertThat(lines).filteredOn(l -> l.startsWith("USER ")).singleElement().satisfies(l -> assertThat(l).doesNotContain("root").contains("10001"));
         assertThat(String.join("\n", lines)).contains("HEALTHCHECK", "wget -q", "http://127.0.0.1:${PIPEKIT_HEALTH_PORT:-8081}/health",
                 "io.pipekit.worker.main.WorkerMain");

@@ -1,0 +1,162 @@
+package io.pipekit.worker;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides each held message's fate exactly once: delete after success, a visibility delay after
+ * failure (the retry backoff), visibility 0 for a release. Whoever decides first wins (see
+ * {@link InFlight#settle()}); the others do nothing.
+ *
+ * <p>A message gives its capacity back only when SQS has answered for it — its delete
+ * acknowledged, or its retry delay or release sent — so the worker never holds more receipts than
+ * {@code maxConcurrency}, and a shutdown that waits for capacity waits for the deletes too.
+ */
+final class MessageSettler {
+
+    private static final Logger log = LoggerFactory.getLogger(MessageSettler.class);
+
+    private final InFlightRegistry registry;
+    private final VisibilityChanges visibility;
+    private final ConcurrencyLimiter limiter;
+    private final WorkerListener listener;
+    private final BackoffPolicy backoff;
+    private final Supplier<Duration> releaseDelay;
+    private DeleteBatcher deletes;
+
+    /**
+     * @param releaseDelay visibility to give released messages: zero while the worker runs; during
+     *                     shutdown, long enough to outlast aborted receives still open on the server
+     *                     (see {@code QueuePoller#abandonedPollRemaining})
+     */
+    MessageSettler(InFlightRegistry registry, VisibilityChanges visibility, ConcurrencyLimiter limiter,
+                   WorkerListener listener, BackoffPolicy backoff, Supplier<Duration> releaseDelay) {
+        this.registry = registry;
+        this.visibility = visibility;
+        this.limiter = limiter;
+        this.listener = listener;
+        this.backoff = backoff;
+        this.releaseDelay = releaseDelay;
+    }
+
+    void deletes(DeleteBatcher value) {
+        this.deletes = value;
+    }
+
+    /** The handler returned: delete. The message stays held until the delete is answered. */
+    void succeeded(InFlight message, Duration handlerTime) {
+        if (!message.beginDelete()) {
+            return;
+        }
+        listener.onSuccess(message.message(), handlerTime);
+        deletes.delete(message);
+    }
+
+    /** SQS answered the delete (or the batcher gave up on it): give the capacity back. */
+    void deleteDone(InFlight message) {
+        message.finish();
+        done(message);
+    }
+
+    /** The handler threw: leave the message for a retry after the backoff (or the delay it asked for). */
+    void failed(InFlight message, Throwable cause) {
+        if (!message.settle()) {
+            return;
+        }
+        try {
+            Duration delay = capToCeiling(message, retryDelay(message, cause));
+            log.warn("handler failed for message {} (receive {}, queue {}); retry in {}s: {}",
+                    message.messageId(), message.message().receiveCount(), WorkerOptions.queueName(message.queueUrl()),
+                    delay.toSeconds(), cause.toString(), cause);
+            listener.onFailure(message.message(), cause, delay);
+            for (VisibilityChange.Result result : visibility.send(List.of(new VisibilityChange(message, delay)))) {
+                if (!(result instanceof VisibilityChange.Changed)) {
+                    log.warn("could not set the retry delay of message {} ({}); it is retried when its current "
+                            + "visibility ends", message.messageId(), describe(result));
+                }
+            }
+        } finally {
+            done(message);
+        }
+    }
+
+    /**
+     * The handler ran past the handler timeout: interrupt it and retry the message after the
+     * backoff, as for a failure — so a handler that always hangs ends in the dead-letter queue.
+     */
+    void timedOut(InFlight message, Duration limit) {
+        if (!message.isActive()) {
+            return;
+        }
+        message.interruptHandler();
+        failed(message, new TimeoutException("handler ran longer than the handler timeout of " + limit.toSeconds() + " s"));
+    }
+
+    /** Hands messages back unprocessed, visible at once, for this or another worker. Returns how many. */
+    int release(List<InFlight> messages) {
+        List<VisibilityChange> changes = new ArrayList<>(messages.size());
+        Duration delay = releaseDelay.get();
+        for (InFlight message : messages) {
+            if (message.settle()) {
+                listener.onReleased(message.message());
+                changes.add(new VisibilityChange(message, delay));
+            }
+        }
+        if (changes.isEmpty()) {
+            return 0;
+        }
+        try {
+            for (VisibilityChange.Result result : visibility.send(changes)) {
+                if (!(result instanceof VisibilityChange.Changed)) {
+                    log.warn("could not release message {} ({}); it becomes visible when its current visibility ends",
+                            messageIdOf(result), describe(result));
+                }
+            }
+        } finally {
+            changes.forEach(change -> done(change.message()));
+        }
+        return changes.size();
+    }
+
+    private void done(InFlight message) {
+        registry.remove(message);
+        limiter.release(1);
+    }
+
+    private Duration retryDelay(InFlight message, Throwable cause) {
+        if (cause instanceof RetryLaterException retry) {
+            return retry.delay();
+        }
+        return backoff.delayFor(message.message().receiveCount());
+    }
+
+    /** SQS rejects a visibility past 12 h from the receive (docs/aws-behaviour.md §9). */
+    private static Duration capToCeiling(InFlight message, Duration delay) {
+        Duration room = SqsLimits.roomBeforeCeiling(Duration.ofNanos(System.nanoTime() - message.receivedNanos()));
+        if (room.isNegative()) {
+            return Duration.ZERO;
+        }
+        return delay.compareTo(room) > 0 ? room : delay;
+    }
+
+    private static String describe(VisibilityChange.Result result) {
+        return switch (result) {
+            case VisibilityChange.Changed c -> "changed";
+            case VisibilityChange.Rejected r -> r.code() + ": " + r.reason();
+            case VisibilityChange.NotSent n -> n.error().toString();
+        };
+    }
+
+    private static String messageIdOf(VisibilityChange.Result result) {
+        return switch (result) {
+            case VisibilityChange.Changed(VisibilityChange c) -> c.message().messageId();
+            case VisibilityChange.Rejected r -> r.change().message().messageId();
+            case VisibilityChange.NotSent n -> n.change().message().messageId();
+        };
+    }
+}

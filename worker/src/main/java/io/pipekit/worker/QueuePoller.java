@@ -1,0 +1,319 @@
+package io.pipekit.worker;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
+
+/**
+ * Long-polls one queue with receive loops on virtual threads, separate from processing.
+ *
+ * <p>Before each receive a loop takes capacity from the shared {@link ConcurrencyLimiter} and asks
+ * SQS for no more messages than it got, so a full worker leaves the backlog visible.
+ *
+ * <p><b>Adaptive receives.</b> {@code pollersPerQueue} loops always run. While receives come back
+ * full and capacity is free, the queue has a backlog that more receives in flight would drain
+ * faster: each full batch may start one more loop, up to as many as the capacity can feed
+ * ({@code maxConcurrency / receiveBatchSize}, at most 32). An extra loop ends as soon as a receive
+ * comes back short. So a user need not tune {@code pollersPerQueue} for throughput.
+ *
+ * <p><b>Fairness.</b> A loop whose last receive was empty asks for a single message: an idle long
+ * poll then holds one unit of capacity for its 20 s instead of a whole batch, and idle queues cannot
+ * starve busy ones. The first message that arrives makes the next receive ask for a full batch.
+ *
+ * <p>Receive errors never end a loop: it backs off (exponentially, with jitter, at most 3 s — the
+ * bound on resuming after an outage) and polls again. Errors waiting cannot fix (access denied, no
+ * such queue) are logged as such and reported to {@link WorkerListener#onPermanentError}. On FIFO
+ * queues a failed receive is retried with the same {@code ReceiveRequestAttemptId}, so messages SQS
+ * handed out in a lost response come back to us rather than sitting invisible.
+ */
+final class QueuePoller {
+
+    private static final Logger log = LoggerFactory.getLogger(QueuePoller.class);
+    /**
+     * Pause after a failed receive: 100 ms doubling to at most 3 s. The cap is what bounds the time to
+     * notice that SQS is back after an outage (≤ 3 s plus one call), so it stays short.
+     */
+    private static final BackoffPolicy ERROR_BACKOFF = BackoffPolicy.exponential(Duration.ofMillis(100), 2.0, Duration.ofSeconds(3));
+    /** Most receive loops one queue may grow to. */
+    static final int MAX_LOOPS = 32;
+
+    private final String queueUrl;
+    private final String queueName;
+    private final SqsClient sqs;
+    private final WorkerOptions options;
+    private final ConcurrencyLimiter limiter;
+    private final InFlightRegistry registry;
+    private final Dispatcher dispatcher;
+    private final MessageSettler settler;
+    private final WorkerListener listener;
+    private final Clock clock;
+    private final boolean fifo;
+    private final int baseLoops;
+    private final int maxLoops;
+    private final CompletableFuture<Void> firstPoll = new CompletableFuture<>();
+    private final AtomicInteger loops = new AtomicInteger();
+    private final AtomicInteger failedLoops = new AtomicInteger();
+    private final Set<Loop> running = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger consecutiveErrors = new AtomicInteger();
+    private volatile boolean stopped;
+
+    QueuePoller(String queueUrl, SqsClient sqs, WorkerOptions options, ConcurrencyLimiter limiter,
+                InFlightRegistry registry, Dispatcher dispatcher, MessageSettler settler,
+                WorkerListener listener, Clock clock) {
+        this.queueUrl = queueUrl;
+        this.queueName = WorkerOptions.queueName(queueUrl);
+        this.sqs = sqs;
+        this.options = options;
+        this.limiter = limiter;
+        this.registry = registry;
+        this.dispatcher = dispatcher;
+        this.settler = settler;
+        this.listener = listener;
+        this.clock = clock;
+        this.fifo = WorkerOptions.isFifo(queueUrl);
+        this.baseLoops = options.pollersPerQueue();
+        this.maxLoops = Math.max(baseLoops, Math.min(MAX_LOOPS, options.maxConcurrency() / options.receiveBatchSize()));
+    }
+
+    void start() {
+        for (int i = 0; i < baseLoops; i++) {
+            loops.incrementAndGet();
+            startLoop(false);
+        }
+    }
+
+    /** Starts one more loop if the queue has fewer than it may grow to (the slot is claimed atomically). */
+    private void tryAddLoop() {
+        if (loops.incrementAndGet() > maxLoops) {
+            loops.decrementAndGet();
+            return;
+        }
+        startLoop(true);
+    }
+
+    private void startLoop(boolean extra) {
+        Loop loop = new Loop(extra);
+        running.add(loop);
+        loop.thread = Thread.ofVirtual().name("pipekit-poller-" + queueName).start(loop::run);
+    }
+
+    String queueUrl() {
+        return queueUrl;
+    }
+
+    /** Receive loops running now (the fixed ones plus those a backlog added). */
+    int loops() {
+        return loops.get();
+    }
+
+    /** Completes after a first receive succeeded, or exceptionally once every fixed loop's first receive failed. */
+    CompletableFuture<Void> firstPoll() {
+        return firstPoll;
+    }
+
+    /**
+     * Stops receiving at once: the outstanding long polls are aborted by interrupting the virtual
+     * threads, whose socket reads are interruptible.
+     *
+     * <p>Hanging up does not cancel the receive on the server: until its wait time ends, a message
+     * that becomes visible may still be handed to the abandoned request and stay invisible for a
+     * whole visibility timeout (seen with ElasticMQ; SQS documents no cancel either). Hence
+     * {@link #abandonedPollRemaining()}.
+     */
+    void stop() {
+        stopped = true;
+        running.forEach(loop -> {
+            Thread t = loop.thread;
+            if (t != null) {
+                t.interrupt();
+            }
+        });
+    }
+
+    /** How much longer an aborted receive may still capture messages on the server. */
+    Duration abandonedPollRemaining() {
+        long now = System.nanoTime();
+        long left = 0;
+        for (Loop loop : running) {
+            long until = loop.pollOpenUntil;
+            if (until != 0) {
+                left = Math.max(left, until - now);
+            }
+        }
+        return Duration.ofNanos(left);
+    }
+
+    void awaitStopped(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Loop loop : List.copyOf(running)) {
+            Thread t = loop.thread;
+            long left = deadline - System.nanoTime();
+            if (t != null && left > 0) {
+                t.join(Duration.ofNanos(left));
+            }
+        }
+    }
+
+    private final class Loop {
+        final boolean extra;
+        volatile Thread thread;
+        /** While a receive is out: when the server gives up on it even if we hung up (nanoTime). */
+        volatile long pollOpenUntil;
+
+        Loop(boolean extra) {
+            this.extra = extra;
+        }
+
+        void run() {
+            try {
+                receiveUntilStopped();
+            } finally {
+                // a loop stopped mid-poll stays listed: abandonedPollRemaining() must see its open receive
+                if (pollOpenUntil == 0) {
+                    running.remove(this);
+                }
+                loops.decrementAndGet();
+            }
+        }
+
+        private void receiveUntilStopped() {
+            String attemptId = newAttemptId();
+            boolean lastEmpty = false;
+            boolean permanentLogged = false;
+            while (!stopped) {
+                int permits;
+                try {
+                    permits = limiter.acquireUpTo(lastEmpty ? 1 : options.receiveBatchSize());
+                } catch (InterruptedException e) {
+                    break;
+                }
+                List<Message> received;
+                try {
+                    listener.beforeReceive(queueUrl);
+                    received = receive(permits, attemptId);
+                } catch (RuntimeException e) { // SdkException and anything a listener throws
+                    limiter.release(permits);
+                    if (stopped) {
+                        break; // the abort of the long poll on stop, not an error
+                    }
+                    pollOpenUntil = 0; // the call failed: no receive of ours is open
+                    int errors = consecutiveErrors.incrementAndGet();
+                    if (!extra && failedLoops.incrementAndGet() >= baseLoops) {
+                        firstPoll.completeExceptionally(e);
+                    }
+                    listener.onReceiveError(queueUrl, e);
+                    Duration pause = ERROR_BACKOFF.delayFor(errors);
+                    if (SqsErrors.isPermanent(e)) {
+                        listener.onPermanentError(queueUrl, "ReceiveMessage", SqsErrors.describe(e));
+                        if (!permanentLogged) {
+                            permanentLogged = true;
+                            log.error("ReceiveMessage on {} is refused ({}): nothing can be consumed until this is fixed. "
+                                    + "Check the queue URL and that the task role may sqs:ReceiveMessage on it; retrying every few seconds",
+                                    queueName, SqsErrors.describe(e));
+                        }
+                    } else {
+                        log.warn("receive from {} failed ({} in a row): {}; polling again in {} ms",
+                                queueName, errors, e.toString(), pause.toMillis());
+                    }
+                    if (extra || !sleep(pause)) {
+                        break; // an extra loop is not needed while receives fail
+                    }
+                    continue;
+                }
+                permanentLogged = false;
+                consecutiveErrors.set(0);
+                attemptId = newAttemptId();
+                firstPoll.complete(null);
+                listener.onReceive(queueUrl, received.size());
+                limiter.release(permits - received.size());
+                lastEmpty = received.isEmpty();
+                boolean full = received.size() == options.receiveBatchSize();
+                if (!received.isEmpty()) {
+                    hand(received);
+                }
+                if (full && limiter.available() >= options.receiveBatchSize() && !stopped) {
+                    tryAddLoop(); // a backlog: one more receive in flight
+                } else if (extra && !full) {
+                    break; // the backlog is drained: back to the fixed loops
+                }
+            }
+            log.debug("receive loop for {} stopped", queueName);
+        }
+
+        private List<Message> receive(int maxMessages, String attemptId) {
+            ReceiveMessageRequest.Builder request = ReceiveMessageRequest.builder()
+                    .queueUrl(queueUrl)
+                    .maxNumberOfMessages(maxMessages)
+                    .waitTimeSeconds((int) options.waitTime().toSeconds())
+                    .visibilityTimeout(visibilitySeconds())
+                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                    .messageAttributeNames("All");
+            if (fifo) {
+                request.receiveRequestAttemptId(attemptId);
+            }
+            // one second of slack for the request's travel time
+            pollOpenUntil = System.nanoTime() + options.waitTime().plusSeconds(1).toNanos();
+            List<Message> messages = sqs.receiveMessage(request.build()).messages();
+            pollOpenUntil = 0; // not on an abort: the server may still hold that receive open
+            return messages;
+        }
+
+        private boolean sleep(Duration pause) {
+            try {
+                Thread.sleep(pause);
+                return !stopped;
+            } catch (InterruptedException e) {
+                return false;
+            }
+        }
+    }
+
+    private void hand(List<Message> received) {
+        Instant now = clock.instant();
+        long nowNanos = System.nanoTime();
+        Instant visibleUntil = now.plus(options.visibilityTimeout());
+        List<InFlight> batch = new ArrayList<>(received.size());
+        for (Message message : received) {
+            InFlight inFlight = new InFlight(toQueueMessage(message, now), nowNanos, visibleUntil);
+            registry.add(inFlight);
+            batch.add(inFlight);
+        }
+        if (stopped) {
+            // the receive completed as we were stopping: hand the messages straight back
+            settler.release(batch);
+            return;
+        }
+        dispatcher.dispatch(batch);
+    }
+
+    private QueueMessage toQueueMessage(Message message, Instant receivedAt) {
+        Map<String, MessageAttribute> attributes = new HashMap<>();
+        message.messageAttributes().forEach((name, value) -> attributes.put(name, new MessageAttribute(
+                value.dataType(), value.stringValue(), value.binaryValue() == null ? null : value.binaryValue().asByteBuffer())));
+        return new QueueMessage(queueUrl, message.messageId(), message.receiptHandle(),
+                message.body() == null ? "" : message.body(), message.attributesAsStrings(), attributes, receivedAt);
+    }
+
+    private int visibilitySeconds() {
+        return Math.max(1, SqsLimits.visibilitySeconds(options.visibilityTimeout()));
+    }
+
+    private String newAttemptId() {
+        return fifo ? UUID.randomUUID().toString() : null;
+    }
+}

@@ -1,0 +1,163 @@
+package io.pipekit.worker;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the messages this worker holds invisible while their handlers run and their deletes are on
+ * their way: on every tick it collects the messages whose lease is nearly used up and extends them
+ * in {@code ChangeMessageVisibilityBatch} calls. A handler may therefore run far beyond the
+ * visibility timeout without SQS delivering the message a second time.
+ *
+ * <p>Every batch is its own call on its own virtual thread, bounded by the call timeout, and
+ * unlocks only its own messages when it returns: one stalled call delays nobody else's extension,
+ * nor the deletes of messages in other batches. A batch that failed is retried on the next tick
+ * while its leases still run.
+ *
+ * <p>Each tick also notices leases that lapsed (the heartbeat could not extend them in time): the
+ * message id is logged and {@link WorkerListener#onLeaseLost} fires — SQS may deliver the message
+ * to another consumer. A receipt SQS no longer knows is reported the same way. And it enforces the
+ * handler timeout: a handler running longer is interrupted and its message retried after the backoff.
+ */
+final class VisibilityHeartbeat implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(VisibilityHeartbeat.class);
+
+    private final InFlightRegistry registry;
+    private final VisibilityChanges changes;
+    private final HeartbeatSchedule schedule;
+    private final MessageSettler settler;
+    private final Duration handlerTimeout;
+    private final WorkerListener listener;
+    private final Clock clock;
+    private final ScheduledExecutorService timer;
+
+    /** @param handlerTimeout longest a handler may run; zero = no limit */
+    VisibilityHeartbeat(InFlightRegistry registry, VisibilityChanges changes, HeartbeatSchedule schedule,
+                        MessageSettler settler, Duration handlerTimeout, WorkerListener listener, Clock clock) {
+        this.registry = registry;
+        this.changes = changes;
+        this.schedule = schedule;
+        this.settler = settler;
+        this.handlerTimeout = handlerTimeout;
+        this.listener = listener;
+        this.clock = clock;
+        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("pipekit-heartbeat").factory());
+    }
+
+    void start() {
+        long every = schedule.tickInterval().toMillis();
+        timer.scheduleWithFixedDelay(this::tickSafely, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void tickSafely() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            log.error("visibility heartbeat tick failed; retrying on the next tick", e);
+        }
+    }
+
+    /** One pass: time out overrunning handlers, notice lapsed leases, extend every due message. */
+    void tick() {
+        Instant now = clock.instant();
+        long nowNanos = System.nanoTime();
+        List<VisibilityChange> due = new ArrayList<>();
+        for (InFlight message : registry.snapshot()) {
+            if (message.isDone()) {
+                continue;
+            }
+            if (!handlerTimeout.isZero() && message.isActive() && message.handlerRunningNanos(nowNanos) > handlerTimeout.toNanos()) {
+                Thread.ofVirtual().name("pipekit-handler-timeout").start(() -> settler.timedOut(message, handlerTimeout));
+                continue;
+            }
+            if (!message.leaseLost() && now.isAfter(message.visibleUntil())) {
+                leaseLost(message, "lease lapsed at " + message.visibleUntil());
+                continue;
+            }
+            if (message.atCeiling() || !schedule.isDue(message.visibleUntil(), now) || !message.beginExtension()) {
+                continue;
+            }
+            Duration sinceReceive = Duration.ofNanos(nowNanos - message.receivedNanos());
+            Optional<Duration> extension = schedule.extension(sinceReceive, Duration.between(now, message.visibleUntil()));
+            if (extension.isEmpty()) {
+                message.markAtCeiling();
+                message.endExtension();
+                log.warn("message {} has been in flight {} and reached the 12 h SQS visibility ceiling; "
+                        + "it becomes visible again at {} even if its handler is still running",
+                        message.messageId(), sinceReceive, message.visibleUntil());
+                continue;
+            }
+            due.add(new VisibilityChange(message, extension.get()));
+        }
+        for (List<VisibilityChange> batch : VisibilityChanges.batches(due)) {
+            Thread.ofVirtual().name("pipekit-heartbeat-send").start(() -> send(batch));
+        }
+    }
+
+    private void send(List<VisibilityChange> batch) {
+        Instant sentAt = clock.instant();
+        try {
+            for (VisibilityChange.Result result : changes.sendBatch(batch)) {
+                switch (result) {
+                    case VisibilityChange.Changed(VisibilityChange change) -> {
+                        change.message().visibleUntil(sentAt.plus(change.timeout()));
+                        listener.onVisibilityExtended(change.message().message(), change.timeout());
+                    }
+                    case VisibilityChange.Rejected(VisibilityChange change, String code, String reason, boolean gone) -> {
+                        if (gone) {
+                            if (!change.message().isDone()) { // a delete that just landed makes the receipt unknown too
+                                leaseLost(change.message(), code + " (" + reason + ")");
+                            }
+                        } else if (SqsErrors.isPermanentCode(code)) {
+                            change.message().markAtCeiling();
+                            permanent(change.message(), code + ": " + reason);
+                        } else {
+                            log.warn("visibility extension of message {} refused: {} ({}); retrying",
+                                    change.message().messageId(), code, reason);
+                        }
+                    }
+                    case VisibilityChange.NotSent(VisibilityChange change, Throwable error) -> {
+                        if (SqsErrors.isPermanent(error)) {
+                            permanent(change.message(), SqsErrors.describe(error));
+                        } else {
+                            log.warn("visibility extension of message {} not sent: {}; retrying",
+                                    change.message().messageId(), error.toString());
+                        }
+                    }
+                }
+            }
+        } finally {
+            batch.forEach(change -> change.message().endExtension());
+        }
+    }
+
+    private void leaseLost(InFlight message, String reason) {
+        if (message.markLeaseLost()) {
+            log.warn("lease lost for message {} on {}: {}; SQS may deliver it again (another consumer may already have it)",
+                    message.messageId(), WorkerOptions.queueName(message.queueUrl()), reason);
+            listener.onLeaseLost(message.message(), reason);
+        }
+    }
+
+    private void permanent(InFlight message, String reason) {
+        log.error("ChangeMessageVisibility on {} is refused ({}); message {} cannot be kept invisible. "
+                + "Grant the task role sqs:ChangeMessageVisibility on the queue", WorkerOptions.queueName(message.queueUrl()),
+                reason, message.messageId());
+        listener.onPermanentError(message.queueUrl(), "ChangeMessageVisibility", reason);
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
