@@ -35,7 +35,7 @@ public final class EnvelopeDecoder {
             }
             JsonNode tree;
             try {
-                tree = Jackson.MAPPER.readTree(body);
+                tree = TreeReader.read(body);
             } catch (Exception notJson) {
                 // starts with '{' but is not one JSON object: a producer's own text, not an envelope (§10.1 step 9)
                 return new RawMessage(message, Payload.text(body));
@@ -43,13 +43,14 @@ public final class EnvelopeDecoder {
             if (tree == null || !tree.isObject()) {
                 return new RawMessage(message, Payload.text(body));
             }
-            return fromObject(message, tree, Payload.parsedText(body, tree), 0);
+            return fromObject(message, tree, null, 0);
         } catch (RuntimeException | StackOverflowError e) {
             // a decoder bug must not take the poll loop down: the message takes the failure path instead
             return new DecodeFailure(message, EnvelopeKind.RAW, "decoder error: " + e, e);
         }
     }
 
+    /** @param asRaw the payload a RAW result carries; null at the top level, where it is the message body */
     private Envelope fromObject(QueueMessage message, JsonNode object, Payload asRaw, int depth) {
         EnvelopeKind kind = KindDetector.detect(object);
         try {
@@ -62,7 +63,8 @@ public final class EnvelopeDecoder {
                 case PIPES_DYNAMODB -> PipesDynamoDbRecord.read(message, object);
                 case PIPES_SQS -> PipesSqsRecord.read(message, object, nested(message, depth));
                 case KIT -> KitEnvelope.read(message, object);
-                case RAW, DECODE_FAILURE -> new RawMessage(message, asRaw);
+                // the top level's raw payload is made only here, where it is needed (asRaw is null there)
+                case RAW, DECODE_FAILURE -> new RawMessage(message, asRaw != null ? asRaw : Payload.parsedText(message.body(), object));
             };
         } catch (MalformedEnvelope e) {
             return new DecodeFailure(message, kind, e.getMessage(), null);

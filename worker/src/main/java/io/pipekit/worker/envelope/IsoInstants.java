@@ -1,8 +1,6 @@
 package io.pipekit.worker.envelope;
 
-import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.LocalDate;
 
 /**
  * Parses the UTC timestamps AWS writes ({@code 2015-11-11T21:29:54Z}, {@code 2021-02-16T21:41:19.978Z})
@@ -51,12 +49,31 @@ final class IsoInstants {
                 nanos *= 10;
             }
         }
-        try {
-            long epochDay = LocalDate.of(year, month, day).toEpochDay();
-            return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
-        } catch (DateTimeException e) {
+        if (month < 1 || month > 12 || day < 1 || day > lengthOfMonth(year, month)) {
             return null; // e.g. February 30th: let Instant.parse produce its exception
         }
+        return Instant.ofEpochSecond(epochDay(year, month, day) * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
+    }
+
+    private static int lengthOfMonth(int year, int month) {
+        return switch (month) {
+            case 2 -> (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
+            case 4, 6, 9, 11 -> 30;
+            default -> 31;
+        };
+    }
+
+    /**
+     * Days since 1970-01-01 of a proleptic Gregorian date, by the civil-from-days arithmetic
+     * (H. Hinnant) — the same value as {@code LocalDate.of(y, m, d).toEpochDay()} at a fraction of its cost.
+     */
+    static long epochDay(int year, int month, int day) {
+        int y = month <= 2 ? year - 1 : year;
+        long era = Math.floorDiv(y, 400);
+        long yearOfEra = y - era * 400;
+        long dayOfYear = (153L * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+        long dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+        return era * 146_097 + dayOfEra - 719_468;
     }
 
     /** The decimal value of {@code s[from, to)}, or -1 when a character is not a digit. */

@@ -162,8 +162,8 @@ public final class Payload {
     private JsonNode parse() {
         try {
             return switch (form) {
-                case TEXT -> Jackson.startsLikeJson(source) ? Jackson.MAPPER.readTree(source) : NOT_JSON;
-                case BASE64 -> Jackson.MAPPER.readTree(decodedBytes());
+                case TEXT -> Jackson.startsLikeJson(source) ? TreeReader.read(source) : NOT_JSON;
+                case BASE64 -> TreeReader.read(decodedBytes());
                 case TREE -> throw new IllegalStateException("tree payloads are parsed at creation");
             };
         } catch (IOException | RuntimeException e) {
@@ -202,19 +202,36 @@ public final class Payload {
         if (n % 4 != 0) {
             return false;
         }
-        int padding = 0;
-        for (int i = 0; i < n; i++) {
+        // padding: at most two '=' and only at the end
+        int end = n;
+        if (end > 0 && text.charAt(end - 1) == '=') {
+            end--;
+            if (end > 0 && text.charAt(end - 1) == '=') {
+                end--;
+            }
+        }
+        for (int i = 0; i < end; i++) {
             char c = text.charAt(i);
-            if (c == '=') {
-                if (i < n - 2) {
-                    return false;
-                }
-                padding++;
-            } else if (padding > 0 || !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/')) {
+            if (c >= 128 || !BASE64_ALPHABET[c]) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** The RFC 4648 alphabet (no padding), indexed by character: one load per character in {@link #isBase64}. */
+    private static final boolean[] BASE64_ALPHABET = new boolean[128];
+
+    static {
+        for (char c = 'A'; c <= 'Z'; c++) {
+            BASE64_ALPHABET[c] = true;
+            BASE64_ALPHABET[c + ('a' - 'A')] = true;
+        }
+        for (char c = '0'; c <= '9'; c++) {
+            BASE64_ALPHABET[c] = true;
+        }
+        BASE64_ALPHABET['+'] = true;
+        BASE64_ALPHABET['/'] = true;
     }
 
     @Override

@@ -45,4 +45,20 @@ class IsoInstantsTest {
         assertThatThrownBy(() -> Instant.parse(text)).isInstanceOf(DateTimeParseException.class);
         assertThatThrownBy(() -> IsoInstants.parse(text)).isInstanceOf(DateTimeParseException.class);
     }
+
+    @Test
+    void epochDayArithmeticAgreesWithLocalDateForEveryDayOfTenThousandYears() {
+        for (java.time.LocalDate date = java.time.LocalDate.of(0, 1, 1); date.getYear() <= 9999; date = date.plusDays(1)) {
+            assertThat(IsoInstants.epochDay(date.getYear(), date.getMonthValue(), date.getDayOfMonth())).as(date.toString())
+                    .isEqualTo(date.toEpochDay());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2023-02-29T00:00:00Z", "2100-02-29T00:00:00Z", "2026-04-31T00:00:00Z", "2026-13-01T00:00:00Z",
+            "2026-00-10T00:00:00Z", "2026-01-00T00:00:00Z"})
+    void impossibleDatesFailLikeInstantParse(String text) {
+        assertThatThrownBy(() -> Instant.parse(text)).isInstanceOf(DateTimeParseException.class);
+        assertThatThrownBy(() -> IsoInstants.parse(text)).isInstanceOf(DateTimeParseException.class);
+    }
 }

@@ -79,6 +79,11 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /** In a child: exit when the harness does, even in the middle of a drain that would never end. */
+    static void exitWithParent() {
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(1)));
+    }
+
     /** In a child: send one answer line to the harness. */
     static void reply(String line) {
         System.out.println(PREFIX + line);

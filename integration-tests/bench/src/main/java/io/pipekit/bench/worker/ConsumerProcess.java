@@ -21,6 +21,7 @@ public final class ConsumerProcess {
     }
 
     public static void main(String[] args) throws Exception {
+        ChildJvm.exitWithParent();
         Consumer consumer = Consumer.valueOf(args[0]);
         URI endpoint = URI.create(args[1]);
         CallCounter counter = new CallCounter();

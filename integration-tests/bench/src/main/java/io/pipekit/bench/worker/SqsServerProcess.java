@@ -13,6 +13,7 @@ public final class SqsServerProcess {
     }
 
     public static void main(String[] args) throws Exception {
+        ChildJvm.exitWithParent();
         try (EmbeddedSqs server = EmbeddedSqs.start()) {
             ChildJvm.reply("endpoint " + server.endpoint());
             while (System.in.read() >= 0) {
