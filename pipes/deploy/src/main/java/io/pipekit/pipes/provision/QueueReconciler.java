@@ -1,13 +1,10 @@
 package io.pipekit.pipes.provision;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pipekit.pipes.model.Deployment;
 import io.pipekit.pipes.model.Ref;
 import io.pipekit.pipes.model.Statement;
 import io.pipekit.pipes.spec.WorkerQueue;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
