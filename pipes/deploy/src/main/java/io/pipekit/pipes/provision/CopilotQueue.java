@@ -32,7 +32,7 @@ final class CopilotQueue {
                 .resourceTagMappingList().stream().toList();
         // the service's dead-letter queue (and topic-specific queues) carry the same three tags
         List<ResourceTagMapping> events = found.stream().filter(m -> LOGICAL_ID.equals(tags(m).get(LOGICAL_ID_TAG))).toList();
-        List<ResourceTagMapping> pick = events.isEmpty() ? found : events;
+        List<ResourceTagMapping> pick = events.isEmpty() ? withoutDeadLetterQueues(clients, found) : events;
         if (pick.size() != 1) {
             throw new IllegalStateException("Copilot service " + svc + ": expected one SQS queue tagged copilot-application/-environment/-service"
                     + " with " + LOGICAL_ID_TAG + "=" + LOGICAL_ID + ", found " + found.stream().map(ResourceTagMapping::resourceARN).toList()
@@ -41,6 +41,20 @@ final class CopilotQueue {
         String arn = pick.getFirst().resourceARN();
         String[] p = arn.split(":");
         return clients.sqs().getQueueUrl(b -> b.queueName(p[5]).queueOwnerAWSAccountId(p[4])).queueUrl();
+    }
+
+    /** Where the logical-id tag is absent (not deployed by CloudFormation): drop every queue another one redrives to. */
+    private static List<ResourceTagMapping> withoutDeadLetterQueues(AwsClients clients, List<ResourceTagMapping> found) {
+        java.util.Set<String> targets = new java.util.HashSet<>();
+        for (ResourceTagMapping m : found) {
+            String[] p = m.resourceARN().split(":");
+            String url = clients.sqs().getQueueUrl(b -> b.queueName(p[5]).queueOwnerAWSAccountId(p[4])).queueUrl();
+            String redrive = QueueReconciler.attributes(clients.sqs(), url).get("RedrivePolicy");
+            if (redrive != null && SdkDiff.tree(redrive) != null) {
+                targets.add(SdkDiff.tree(redrive).path("deadLetterTargetArn").asText());
+            }
+        }
+        return found.stream().filter(m -> !targets.contains(m.resourceARN())).toList();
     }
 
     private static Map<String, String> tags(ResourceTagMapping m) {
