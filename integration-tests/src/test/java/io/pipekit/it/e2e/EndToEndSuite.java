@@ -417,7 +417,7 @@ public abstract class EndToEndSuite {
         int events = Math.max(50, EVENTS / 3);
         try (SqsdForwarder forwarder = new SqsdForwarder(SqsdConfig.defaults(URI.create("http://127.0.0.1:" + app.getAddress().getPort() + "/events"))
                 .withBodyMode(BodyMode.DECODED));
-             Worker worker = Worker.start(stack.sqs(), options(queue).backoff(BackoffPolicy.exponential(Duration.ofMillis(200), 2, Duration.ofSeconds(1))).build(),
+             Worker worker = Worker.start(stack.workerSqs(), options(queue).backoff(BackoffPolicy.exponential(Duration.ofMillis(200), 2, Duration.ofSeconds(1))).build(),
                      forwarder)) {
             RunSummary sent = Producer.run(plan(Scenario.ORDERS, runId).withCount(events), Targets.kinesis(stack.kinesis(), stream));
             assertThat(sent.allDelivered()).as(sent.toText()).isTrue();
@@ -490,7 +490,7 @@ public abstract class EndToEndSuite {
     }
 
     Worker startWorker(String queueUrl, MessageHandler handler) {
-        return Worker.start(stack.sqs(), options(queueUrl).build(), handler);
+        return Worker.start(stack.workerSqs(), options(queueUrl).build(), handler);
     }
 
     String createStream(String name, int shards) {

@@ -39,6 +39,11 @@ public interface Stack extends AutoCloseable {
         return clients().sqs();
     }
 
+    /** The client the suites' workers consume with (a stack may watch what the worker calls). */
+    default SqsClient workerSqs() {
+        return sqs();
+    }
+
     default KinesisClient kinesis() {
         return clients().kinesis();
     }
