@@ -1,5 +1,6 @@
 package io.pipekit.pipes.runtime;
 
+import io.pipekit.pipes.internal.Backoff;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
