@@ -124,4 +124,53 @@ class PipesApiTest {
                 .isInstanceOf(ConflictException.class);
         await().until(() -> pipes.describePipe(b -> b.name("dup")).currentState() == PipeState.STOPPED);
     }
+
+    @Test
+    void updatePipeKeepsOmittedFieldsAndReplacesEachParameterObjectWhole() throws Exception {
+        String queue = cloud.sqs().createQueue("upd-worker", Map.of());
+        cloud.sqs().createQueue("upd-dlq", Map.of());
+        // a stream of its own: the lifecycle test reads api-orders from TRIM_HORIZON
+        kinesis.createStream(b -> b.streamName("upd-orders").shardCount(1));
+        await().until(() -> kinesis.describeStreamSummary(b -> b.streamName("upd-orders")).streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
+        String source = "arn:aws:kinesis:us-east-1:000000000000:stream/upd-orders";
+        String role = "arn:aws:iam::000000000000:role/pipe-role";
+        pipes.createPipe(b -> b.name("upd-pipe").source(source).target(EmbeddedSqs.queueArn("upd-worker")).roleArn(role)
+                .description("kept").desiredState(RequestedPipeState.STOPPED)
+                .sourceParameters(p -> p.kinesisStreamParameters(k -> k.startingPosition(KinesisStreamStartPosition.LATEST).batchSize(7)
+                                .maximumRetryAttempts(3).deadLetterConfig(d -> d.arn(EmbeddedSqs.queueArn("upd-dlq"))))
+                        .filterCriteria(f -> f.filters(x -> x.pattern("{\"data\":{\"keep\":[true]}}"))))
+                .targetParameters(t -> t.inputTemplate("{\"n\":<$.data.n>}")));
+        await().until(() -> pipes.describePipe(b -> b.name("upd-pipe")).currentState() == PipeState.STOPPED);
+
+        // docs/aws-behaviour.md §1.10: a field the request leaves out keeps its value
+        pipes.updatePipe(b -> b.name("upd-pipe").roleArn(role).desiredState(RequestedPipeState.RUNNING));
+        await().until(() -> pipes.describePipe(b -> b.name("upd-pipe")).currentState() == PipeState.RUNNING);
+        DescribePipeResponse kept = pipes.describePipe(b -> b.name("upd-pipe"));
+        assertThat(kept.description()).isEqualTo("kept");
+        assertThat(kept.target()).isEqualTo(EmbeddedSqs.queueArn("upd-worker"));
+        assertThat(kept.targetParameters().inputTemplate()).isEqualTo("{\"n\":<$.data.n>}");
+        assertThat(kept.sourceParameters().filterCriteria().filters()).extracting(f -> f.pattern()).containsExactly("{\"data\":{\"keep\":[true]}}");
+        assertThat(kept.sourceParameters().kinesisStreamParameters().batchSize()).isEqualTo(7);
+        assertThat(kept.sourceParameters().kinesisStreamParameters().maximumRetryAttempts()).isEqualTo(3);
+        assertThat(kept.sourceParameters().kinesisStreamParameters().deadLetterConfig().arn()).isEqualTo(EmbeddedSqs.queueArn("upd-dlq"));
+        kinesis.putRecord(b -> b.streamName("upd-orders").partitionKey("k").data(SdkBytes.fromUtf8String("{\"keep\":false,\"n\":10}")));
+        kinesis.putRecord(b -> b.streamName("upd-orders").partitionKey("k").data(SdkBytes.fromUtf8String("{\"keep\":true,\"n\":11}")));
+        assertThat(Received.await(sqs, queue, 1)).extracting(m -> m.body()).containsExactly("{\"n\":11}");
+
+        // a service-specific parameter object given is replaced whole: what it omits reverts to the default
+        pipes.updatePipe(b -> b.name("upd-pipe").roleArn(role).sourceParameters(p -> p.kinesisStreamParameters(k -> k.batchSize(5))));
+        await().until(() -> pipes.describePipe(b -> b.name("upd-pipe")).currentState() == PipeState.RUNNING);
+        DescribePipeResponse replaced = pipes.describePipe(b -> b.name("upd-pipe"));
+        assertThat(replaced.sourceParameters().kinesisStreamParameters().batchSize()).isEqualTo(5);
+        assertThat(replaced.sourceParameters().kinesisStreamParameters().deadLetterConfig()).isNull();
+        assertThat(replaced.sourceParameters().kinesisStreamParameters().startingPosition()).isEqualTo(KinesisStreamStartPosition.LATEST);
+        assertThat(replaced.sourceParameters().filterCriteria().filters()).hasSize(1);
+        assertThat(replaced.desiredStateAsString()).isEqualTo("RUNNING");
+
+        // docs/aws-behaviour.md §1.6: an empty InputTemplate removes the template
+        pipes.updatePipe(b -> b.name("upd-pipe").roleArn(role).targetParameters(t -> t.inputTemplate("")));
+        await().until(() -> pipes.describePipe(b -> b.name("upd-pipe")).currentState() == PipeState.RUNNING);
+        assertThat(pipes.describePipe(b -> b.name("upd-pipe")).targetParameters().inputTemplate()).isNull();
+        pipes.deletePipe(b -> b.name("upd-pipe"));
+    }
 }
