@@ -38,21 +38,29 @@ public final class PipesRuntime implements AutoCloseable {
      * {@code initialBackoff}/{@code maxBackoff}: retry delays after target failures.
      * {@code sqsWaitTime}: long-poll wait of SQS sources. {@code shardDiscoveryInterval}: how often
      * new shards are looked for. {@code stopGrace}: how long a stop waits for the batch in flight.
+     * {@code targetFailureStop}: how long a target may answer nothing but customer errors (4xx: queue
+     * missing, access denied) before the pipe is stopped with a {@code StateReason}, as AWS disables a
+     * pipe on "nearly continuous 4xx errors" (docs/aws-behaviour.md §1.9; AWS gives no figure, 5
+     * minutes by default here).
      */
     public record Options(Duration idlePollInterval, Duration initialBackoff, Duration maxBackoff,
-            Duration sqsWaitTime, Duration shardDiscoveryInterval, Duration stopGrace) {
+            Duration sqsWaitTime, Duration shardDiscoveryInterval, Duration stopGrace, Duration targetFailureStop) {
 
         public static Options defaults() {
             return new Options(Duration.ofMillis(200), Duration.ofMillis(500), Duration.ofSeconds(30),
-                    Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10));
+                    Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMinutes(5));
         }
 
         public Options withBackoff(Duration initial, Duration max) {
-            return new Options(idlePollInterval, initial, max, sqsWaitTime, shardDiscoveryInterval, stopGrace);
+            return new Options(idlePollInterval, initial, max, sqsWaitTime, shardDiscoveryInterval, stopGrace, targetFailureStop);
         }
 
         public Options withIdlePollInterval(Duration interval) {
-            return new Options(interval, initialBackoff, maxBackoff, sqsWaitTime, shardDiscoveryInterval, stopGrace);
+            return new Options(interval, initialBackoff, maxBackoff, sqsWaitTime, shardDiscoveryInterval, stopGrace, targetFailureStop);
+        }
+
+        public Options withTargetFailureStop(Duration after) {
+            return new Options(idlePollInterval, initialBackoff, maxBackoff, sqsWaitTime, shardDiscoveryInterval, stopGrace, after);
         }
     }
 
@@ -341,7 +349,11 @@ public final class PipesRuntime implements AutoCloseable {
         }
     }
 
-    /** A source that disappeared stops the pipe with a {@code StateReason} (docs/aws-behaviour.md §1.9). */
+    /**
+     * A source that disappeared, or a target that answered only customer errors for
+     * {@link Options#targetFailureStop}, stops the pipe with a {@code StateReason}
+     * (docs/aws-behaviour.md §1.9): {@code CurrentState} {@code STOPPED}, {@code DesiredState} unchanged.
+     */
     private void autoStop(Pipe pipe, String reason) {
         LOG.warn("pipe {} stopped: {}", pipe.definition.name(), reason);
         PipeRunner runner;

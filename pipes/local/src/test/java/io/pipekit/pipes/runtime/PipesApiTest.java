@@ -39,7 +39,8 @@ class PipesApiTest {
     @BeforeAll
     static void startStack() {
         cloud = LocalCloud.builder().withKinesis().withPipes(PipesRuntime.Options.defaults()
-                .withIdlePollInterval(Duration.ofMillis(50)).withBackoff(Duration.ofMillis(50), Duration.ofMillis(200))).start();
+                .withIdlePollInterval(Duration.ofMillis(50)).withBackoff(Duration.ofMillis(50), Duration.ofMillis(200))
+                .withTargetFailureStop(Duration.ofSeconds(2))).start();
         pipes = cloud.pipesClient();
         kinesis = cloud.kinesisClient();
         sqs = cloud.sqsClient();
@@ -172,5 +173,32 @@ class PipesApiTest {
         await().until(() -> pipes.describePipe(b -> b.name("upd-pipe")).currentState() == PipeState.RUNNING);
         assertThat(pipes.describePipe(b -> b.name("upd-pipe")).targetParameters().inputTemplate()).isNull();
         pipes.deletePipe(b -> b.name("upd-pipe"));
+    }
+
+    @Test
+    void aTargetThatKeepsRefusingStopsThePipeWithAStateReason() throws Exception {
+        kinesis.createStream(b -> b.streamName("stuck-orders").shardCount(1));
+        await().until(() -> kinesis.describeStreamSummary(b -> b.streamName("stuck-orders")).streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
+        String queue = cloud.sqs().createQueue("stuck-worker", Map.of());
+        pipes.createPipe(b -> b.name("stuck").source("arn:aws:kinesis:us-east-1:000000000000:stream/stuck-orders").target(EmbeddedSqs.queueArn("stuck-worker"))
+                .roleArn("arn:aws:iam::000000000000:role/pipe-role")
+                // retried without limit: only the auto-stop ends it
+                .sourceParameters(p -> p.kinesisStreamParameters(k -> k.startingPosition(KinesisStreamStartPosition.TRIM_HORIZON).maximumRetryAttempts(-1))));
+        await().until(() -> pipes.describePipe(b -> b.name("stuck")).currentState() == PipeState.RUNNING);
+        sqs.deleteQueue(b -> b.queueUrl(queue));
+        kinesis.putRecord(b -> b.streamName("stuck-orders").partitionKey("k").data(SdkBytes.fromUtf8String("{\"n\":1}")));
+
+        // docs/aws-behaviour.md §1.9: nearly continuous 4xx errors disable the pipe with an explanatory StateReason
+        await().atMost(Duration.ofSeconds(30)).until(() -> pipes.describePipe(b -> b.name("stuck")).currentState() == PipeState.STOPPED);
+        DescribePipeResponse stopped = pipes.describePipe(b -> b.name("stuck"));
+        assertThat(stopped.stateReason()).contains("continuous errors from its target").contains(EmbeddedSqs.queueArn("stuck-worker"));
+        assertThat(stopped.desiredStateAsString()).isEqualTo("RUNNING");
+
+        // nothing was checkpointed: once the queue is back, StartPipe delivers the record
+        String back = cloud.sqs().createQueue("stuck-worker", Map.of());
+        pipes.startPipe(b -> b.name("stuck"));
+        assertThat(Received.await(sqs, back, 1)).hasSize(1);
+        assertThat(pipes.describePipe(b -> b.name("stuck")).stateReason()).isNull();
+        pipes.deletePipe(b -> b.name("stuck"));
     }
 }
