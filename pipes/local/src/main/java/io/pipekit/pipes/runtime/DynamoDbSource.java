@@ -51,7 +51,8 @@ final class DynamoDbSource implements StreamSource {
             do {
                 String start = last;
                 DescribeStreamResponse response = streams.describeStream(b -> b.streamArn(streamArn).exclusiveStartShardId(start));
-                response.streamDescription().shards().forEach(s -> shards.add(new Shard(s.shardId(), s.parentShardId())));
+                response.streamDescription().shards().forEach(s -> shards.add(new Shard(s.shardId(), s.parentShardId(), null,
+                        s.sequenceNumberRange() != null && s.sequenceNumberRange().endingSequenceNumber() != null)));
                 last = response.streamDescription().lastEvaluatedShardId();
             } while (last != null);
         } catch (ResourceNotFoundException e) {

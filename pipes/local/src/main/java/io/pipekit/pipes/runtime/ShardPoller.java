@@ -115,9 +115,10 @@ final class ShardPoller implements Runnable {
 
     private String newIterator() {
         String checkpoint = runner.checkpointOf(shardId);
-        StreamSource.StartAt start = checkpoint != null
-                ? new StreamSource.StartAt.AfterSequence(checkpoint)
+        StreamSource.StartAt start = PipeRunner.LATEST_MARK.equals(checkpoint) ? new StreamSource.StartAt.Latest()
+                : checkpoint != null ? new StreamSource.StartAt.AfterSequence(checkpoint)
                 : switch (settings.startingPosition()) {
+                    // a shard born while the pipe ran: from its start, or its first records would be lost
                     case "LATEST" -> runner.isChildShard(shardId) ? new StreamSource.StartAt.TrimHorizon() : new StreamSource.StartAt.Latest();
                     case "AT_TIMESTAMP" -> new StreamSource.StartAt.AtTimestamp(settings.startingPositionTimestamp());
                     default -> new StreamSource.StartAt.TrimHorizon();
