@@ -371,7 +371,7 @@ public final class PipesRuntime implements AutoCloseable {
     private StreamSource streamSource(PipeSettings settings) {
         return switch (settings.kind()) {
             case KINESIS -> new KinesisSource(requireClient(kinesis, "Kinesis"), settings.sourceArn());
-            case DYNAMODB -> new DynamoDbSource(requireClient(dynamoDbStreams, "DynamoDB Streams"), settings.sourceArn());
+            case DYNAMODB -> new DynamoDbSource(requireClient(dynamoDbStreams, "DynamoDB Streams"), settings.sourceArn(), region);
             case SQS -> null;
         };
     }

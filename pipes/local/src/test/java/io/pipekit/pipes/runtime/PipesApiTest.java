@@ -201,4 +201,37 @@ class PipesApiTest {
         assertThat(pipes.describePipe(b -> b.name("stuck")).stateReason()).isNull();
         pipes.deletePipe(b -> b.name("stuck"));
     }
+
+    @Test
+    void listPipesPagesWithLimitAndNextTokenAndUntagResourceRemovesTags() {
+        cloud.sqs().createQueue("page-worker", Map.of());
+        for (String name : java.util.List.of("page-a", "page-b", "page-c")) {
+            pipes.createPipe(b -> b.name(name).source("arn:aws:kinesis:us-east-1:000000000000:stream/api-orders").target(EmbeddedSqs.queueArn("page-worker"))
+                    .roleArn("arn:aws:iam::000000000000:role/r").desiredState(RequestedPipeState.STOPPED).tags(Map.of("team", "kit", "tier", "1"))
+                    .sourceParameters(p -> p.kinesisStreamParameters(k -> k.startingPosition(KinesisStreamStartPosition.LATEST))));
+        }
+        var first = pipes.listPipes(b -> b.namePrefix("page-").limit(2));
+        assertThat(first.pipes()).extracting(p -> p.name()).containsExactly("page-a", "page-b");
+        assertThat(first.nextToken()).isNotBlank();
+        var second = pipes.listPipes(b -> b.namePrefix("page-").limit(2).nextToken(first.nextToken()));
+        assertThat(second.pipes()).extracting(p -> p.name()).containsExactly("page-c");
+        assertThat(second.nextToken()).isNull();
+        // the SDK's paginator follows the tokens
+        assertThat(pipes.listPipesPaginator(b -> b.namePrefix("page-").limit(1)).pipes()).extracting(p -> p.name())
+                .containsExactly("page-a", "page-b", "page-c");
+        assertThatThrownBy(() -> pipes.listPipes(b -> b.limit(101))).isInstanceOf(ValidationException.class);
+
+        String arn = pipes.describePipe(b -> b.name("page-a")).arn();
+        pipes.untagResource(b -> b.resourceArn(arn).tagKeys("tier"));
+        assertThat(pipes.listTagsForResource(b -> b.resourceArn(arn)).tags()).containsExactly(Map.entry("team", "kit"));
+        assertThat(pipes.describePipe(b -> b.name("page-a")).tags()).containsExactly(Map.entry("team", "kit"));
+        pipes.tagResource(b -> b.resourceArn(arn).tags(Map.of("tier", "2")));
+        assertThat(pipes.describePipe(b -> b.name("page-a")).tags()).containsEntry("tier", "2");
+        assertThatThrownBy(() -> pipes.untagResource(b -> b.resourceArn("arn:aws:pipes:us-east-1:000000000000:pipe/nope").tagKeys("x")))
+                .isInstanceOf(NotFoundException.class);
+        for (String name : java.util.List.of("page-a", "page-b", "page-c")) {
+            await().until(() -> pipes.describePipe(b -> b.name(name)).currentState() == PipeState.STOPPED);
+            pipes.deletePipe(b -> b.name(name));
+        }
+    }
 }
