@@ -49,7 +49,8 @@ final class PipeRunner {
         this.source = source;
         this.sqs = sqs;
         this.target = new SqsTarget(sqs, settings.targetArn());
-        this.deadLetterTarget = settings.deadLetterArn() == null ? null : new SqsTarget(sqs, settings.deadLetterArn());
+        this.deadLetterTarget = settings.deadLetterArn() == null || PipeSettings.isSnsTopic(settings.deadLetterArn())
+                ? null : new SqsTarget(sqs, settings.deadLetterArn());
         this.renderer = new RecordRenderer(settings);
         this.options = options;
         this.checkpoints = checkpoints;

@@ -228,7 +228,7 @@ public final class PipesApiServer implements AutoCloseable {
     }
 
     private ObjectNode describe(PipeDefinition.Description pipe) {
-        ObjectNode node = pipe.definition().request();
+        ObjectNode node = PipeSettings.described(pipe.definition());
         node.remove("Name");
         node.put("Arn", pipe.arn());
         node.put("Name", pipe.name());

@@ -210,6 +210,14 @@ class PipesApiTest {
                     .roleArn("arn:aws:iam::000000000000:role/r").desiredState(RequestedPipeState.STOPPED).tags(Map.of("team", "kit", "tier", "1"))
                     .sourceParameters(p -> p.kinesisStreamParameters(k -> k.startingPosition(KinesisStreamStartPosition.LATEST))));
         }
+        // docs/aws-behaviour.md §1.3: DescribePipe shows the defaults the pipe runs with
+        var described = pipes.describePipe(b -> b.name("page-a")).sourceParameters().kinesisStreamParameters();
+        assertThat(described.batchSize()).isEqualTo(10);
+        assertThat(described.maximumBatchingWindowInSeconds()).isZero();
+        assertThat(described.maximumRetryAttempts()).isEqualTo(-1);
+        assertThat(described.maximumRecordAgeInSeconds()).isEqualTo(-1);
+        assertThat(described.parallelizationFactor()).isEqualTo(1);
+        assertThat(described.startingPosition()).isEqualTo(KinesisStreamStartPosition.LATEST);
         var first = pipes.listPipes(b -> b.namePrefix("page-").limit(2));
         assertThat(first.pipes()).extracting(p -> p.name()).containsExactly("page-a", "page-b");
         assertThat(first.nextToken()).isNotBlank();
@@ -233,5 +241,31 @@ class PipesApiTest {
             await().until(() -> pipes.describePipe(b -> b.name(name)).currentState() == PipeState.STOPPED);
             pipes.deletePipe(b -> b.name(name));
         }
+    }
+
+    @Test
+    void anSnsDeadLetterTopicIsAcceptedAndEveryRecordBoundForItIsReportedLost() throws Exception {
+        kinesis.createStream(b -> b.streamName("sns-orders").shardCount(1));
+        await().until(() -> kinesis.describeStreamSummary(b -> b.streamName("sns-orders")).streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
+        String queue = cloud.sqs().createQueue("sns-worker", Map.of());
+        String topic = "arn:aws:sns:us-east-1:000000000000:pipe-failures";
+        // docs/aws-behaviour.md §1.3: a stream source's DLQ may be an SNS topic; the spec that works on AWS works here
+        pipes.createPipe(b -> b.name("sns-dlq").source("arn:aws:kinesis:us-east-1:000000000000:stream/sns-orders").target(EmbeddedSqs.queueArn("sns-worker"))
+                .roleArn("arn:aws:iam::000000000000:role/r")
+                .sourceParameters(p -> p.kinesisStreamParameters(k -> k.startingPosition(KinesisStreamStartPosition.TRIM_HORIZON)
+                        .maximumRetryAttempts(0).deadLetterConfig(d -> d.arn(topic)))));
+        await().until(() -> pipes.describePipe(b -> b.name("sns-dlq")).currentState() == PipeState.RUNNING);
+        assertThat(pipes.describePipe(b -> b.name("sns-dlq")).sourceParameters().kinesisStreamParameters().deadLetterConfig().arn()).isEqualTo(topic);
+        sqs.deleteQueue(b -> b.queueUrl(queue));
+        kinesis.putRecord(b -> b.streamName("sns-orders").partitionKey("k").data(SdkBytes.fromUtf8String("{\"n\":1}")));
+
+        // the record cannot reach a topic the local stack does not have: it is counted (and logged at ERROR) as lost
+        await().atMost(Duration.ofSeconds(30)).until(() -> cloud.pipes().metrics("sns-dlq").discarded() == 1);
+        assertThatThrownBy(() -> pipes.createPipe(b -> b.name("bad-dlq").source("arn:aws:kinesis:us-east-1:000000000000:stream/sns-orders")
+                .target(EmbeddedSqs.queueArn("sns-worker")).roleArn("arn:aws:iam::000000000000:role/r")
+                .sourceParameters(p -> p.kinesisStreamParameters(k -> k.startingPosition(KinesisStreamStartPosition.LATEST)
+                        .deadLetterConfig(d -> d.arn("arn:aws:lambda:us-east-1:000000000000:function:f"))))))
+                .isInstanceOf(ValidationException.class).hasMessageContaining("SQS queue or Amazon SNS topic");
+        pipes.deletePipe(b -> b.name("sns-dlq"));
     }
 }
