@@ -47,7 +47,7 @@ public final class LocalCommand implements Callable<Integer> {
     public static final String LOGBACK_CONFIG = "io/pipekit/local/pipekit-local-logback.xml";
     private static final String STATE_FILE = "local.json";
     private static final String LOG_FILE = "local.log";
-    private static final Duration DETACH_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration DETACH_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
     @Option(names = "--port", defaultValue = "4566", description = "Port of the single endpoint (default ${DEFAULT-VALUE}; 0 = any free port).")
@@ -132,6 +132,10 @@ public final class LocalCommand implements Callable<Integer> {
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(arg -> !arg.startsWith("-agentlib") && !arg.startsWith("-javaagent") && !arg.startsWith("-Xdebug"))
                 .forEach(command::add);
+        // settings made in this JVM at run time rather than on its command line
+        System.getProperties().stringPropertyNames().stream()
+                .filter(name -> name.startsWith("pipekit.") || name.equals("logback.configurationFile"))
+                .forEach(name -> command.add("-D" + name + "=" + System.getProperty(name)));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), LocalCommand.class.getName(),
                 "--port", Integer.toString(port), "--host", host, "--kinesis", kinesis.name(), "--state-dir", state.dir().toString()));
         Process child = new ProcessBuilder(command)
