@@ -119,6 +119,8 @@ public final class PipeSoak {
         while (kinesis.describeStreamSummary(b -> b.streamName(name)).streamDescriptionSummary().streamStatus() != StreamStatus.ACTIVE) {
             Thread.sleep(50);
         }
+        // received messages are deleted, not left invisible: ElasticMQ sorts its in-flight messages on
+        // every receive, so tens of thousands of them make it the bottleneck (measured)
         String queue = cloud.sqs().createQueue(name, Map.of());
         AtomicBoolean running = new AtomicBoolean(true);
         List<Thread> threads = new ArrayList<>();
@@ -156,6 +158,8 @@ public final class PipeSoak {
             thread.join(Duration.ofSeconds(25));
         }
         collector.produced = produced;
+        sqs.deleteQueue(b -> b.queueUrl(queue));
+        kinesis.deleteStream(b -> b.streamName(name));
         return collector;
     }
 
