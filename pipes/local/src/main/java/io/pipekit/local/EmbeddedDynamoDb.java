@@ -19,7 +19,9 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * <p>Server mode rather than the socket-less embedded mode: only the server returns a correct
  * {@code ApproximateCreationDateTime} on stream records, and other processes (a worker started with
  * {@code AWS_ENDPOINT_URL_DYNAMODB}) can reach it (docs/emulators.md §3). Telemetry is off: it costs
- * about a second and writes a file into the working directory.
+ * about a second and writes a file into the working directory. {@code -sharedDb}: one database whatever
+ * the caller's access key and region, so a table made by boto3 with the user's own credentials is the
+ * one the local Pipes runtime reads (DynamoDB Local otherwise keeps one database per key and region).
  */
 public final class EmbeddedDynamoDb implements AutoCloseable {
 
@@ -42,7 +44,7 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
             // DynamoDB Local rejects "-port 0" and has no host option (docs/emulators.md §3): pick the port
             // ourselves and move Jetty's connector to loopback before it binds.
             DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
-                    new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
+                    new String[] {"-inMemory", "-sharedDb", "-port", Integer.toString(port), "-disableTelemetry"});
             Field field = DynamoDBProxyServer.class.getDeclaredField("server");
             field.setAccessible(true);
             for (Connector connector : ((Server) field.get(server)).getConnectors()) {
