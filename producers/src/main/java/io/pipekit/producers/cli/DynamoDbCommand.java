@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 @Command(name = "dynamodb", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "BatchWriteItem into a DynamoDB table (<=25 puts per call, UnprocessedItems retried).")
+        description = "Write to a DynamoDB table with BatchWriteItem (<=25 puts per call, UnprocessedItems retried).")
 final class DynamoDbCommand extends TargetCommand {
 
     enum ItemKey { event, subject }

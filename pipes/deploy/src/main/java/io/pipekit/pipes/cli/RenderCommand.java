@@ -11,20 +11,21 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "render", mixinStandardHelpOptions = true,
-        description = {"Render the spec to CloudFormation: Copilot addons + overrides/cfn.patches.yml under --copilot-dir/<worker>/,",
-                "and a standalone template (--standalone) for deploying without the Copilot CLI."})
+        description = {"Render the spec to CloudFormation, for Copilot or as one standalone stack.",
+                "Writes Copilot addons and overrides/cfn.patches.yml under --copilot-dir/<worker>/, and with --standalone",
+                "a plain template for deploying without the Copilot CLI. Exit 0 when written, 1 if the spec is invalid."})
 final class RenderCommand implements Callable<Integer> {
 
     @Mixin
     SpecFile specFile;
 
-    @Option(names = "--worker", defaultValue = "ingest-worker", description = "Copilot service name (default: ${DEFAULT-VALUE})")
+    @Option(names = "--worker", defaultValue = "ingest-worker", description = "The Copilot service name (default: ${DEFAULT-VALUE}).")
     String worker;
 
-    @Option(names = "--copilot-dir", defaultValue = "copilot", description = "Copilot directory (default: ${DEFAULT-VALUE})")
+    @Option(names = "--copilot-dir", defaultValue = "copilot", description = "The Copilot directory to write into (default: ${DEFAULT-VALUE}).")
     Path copilotDir;
 
-    @Option(names = "--standalone", description = "also write the standalone template here, e.g. copilot/standalone/pipekit-stack.yml")
+    @Option(names = "--standalone", description = "Also write the standalone template to this file, e.g. copilot/standalone/pipekit-stack.yml.")
     Path standalone;
 
     @CommandLine.Spec
