@@ -20,7 +20,9 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * <p>Server mode rather than the socket-less embedded mode: only the server returns a correct
  * {@code ApproximateCreationDateTime} on stream records, and other processes (a worker started with
  * {@code AWS_ENDPOINT_URL_DYNAMODB}) can reach it (docs/emulators.md §3). Telemetry is off: it costs
- * about a second and writes a file into the working directory.
+ * about a second and writes a file into the working directory. {@code -sharedDb}: one database whatever
+ * the caller's access key and region, so a table made by boto3 with the user's own credentials is the
+ * one the local Pipes runtime reads (DynamoDB Local otherwise keeps one database per key and region).
  */
 public final class EmbeddedDynamoDb implements AutoCloseable {
 
@@ -44,7 +46,7 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
             // ourselves and move Jetty's connector to loopback before it binds.
             // createServerFromCommandLineArgs prints a settings banner on stdout; these are its steps
             // without the banner (in memory there is no database file to optimise first)
-            CommandLineInput input = new CommandLineInput(new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
+            CommandLineInput input = new CommandLineInput(new String[] {"-inMemory", "-sharedDb", "-port", Integer.toString(port), "-disableTelemetry"});
             input.init();
             DynamoDBProxyServer server = ServerRunner.createServer(input);
             Field field = DynamoDBProxyServer.class.getDeclaredField("server");

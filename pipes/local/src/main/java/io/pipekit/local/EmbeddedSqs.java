@@ -3,6 +3,7 @@ package io.pipekit.local;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -36,6 +37,9 @@ public final class EmbeddedSqs implements AutoCloseable {
     public static EmbeddedSqs start() {
         SQSRestServer server = SQSRestServerBuilder.withInterface("127.0.0.1")
                 .withDynamicPort()
+                // "*": queue URLs take the host:port of the request, so behind the single endpoint they
+                // name it, and on ElasticMQ's own port they name that
+                .withServerAddress(new NodeAddress("http", "*", 0, ""))
                 .withAWSRegion(REGION.id())
                 .withAWSAccountId(ACCOUNT_ID)
                 .start();

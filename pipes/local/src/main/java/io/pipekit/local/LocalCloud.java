@@ -33,7 +33,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * The whole local AWS stack of one run, behind one handle: ElasticMQ (SQS), DynamoDB Local
  * (tables + Streams), a Kinesis emulator (kinesis-mock or kinesalite), pipekit's local Pipes runtime
  * (Pipes REST API) and its local EventBridge bus (EventBridge JSON API) — each on a free loopback
- * port, started in parallel, stopped by {@link #close()} or when the JVM exits.
+ * port, started in parallel, stopped by {@link #close()} or when the JVM exits. With
+ * {@link Builder#withEndpoint(int)} all of them are also behind one port (LocalStack's 4566), so
+ * {@code AWS_ENDPOINT_URL} alone points any SDK, the AWS CLI or boto3 at the stack.
  *
  * <pre>{@code
  * try (LocalCloud cloud = LocalCloud.builder().withAll().start()) {
@@ -56,6 +58,7 @@ public final class LocalCloud implements AutoCloseable {
     private final LocalEventBus eventBus;
     private final EventBridgeApiServer eventBridgeApi;
     private final Map<LocalService, URI> endpoints;
+    private final LocalEndpoint front;
     private final Deque<AutoCloseable> closeables;
     private final Duration startupTime;
     private final Thread shutdownHook;
@@ -70,6 +73,7 @@ public final class LocalCloud implements AutoCloseable {
         this.eventBus = started.eventBus;
         this.eventBridgeApi = started.eventBridgeApi;
         this.endpoints = Map.copyOf(started.endpoints);
+        this.front = started.front;
         this.closeables = started.closeables;
         this.startupTime = startupTime;
         this.shutdownHook = Thread.ofPlatform().unstarted(this::stopAll);
@@ -85,19 +89,9 @@ public final class LocalCloud implements AutoCloseable {
         return builder().withAll().start();
     }
 
-    /**
-     * Runs the whole stack until the process is stopped and prints the {@code export} lines for
-     * other processes (a worker, the AWS CLI). Arguments: {@code kinesalite} switches the backend.
-     */
-    public static void main(String[] args) throws InterruptedException {
-        Builder builder = builder().withAll();
-        if (args.length > 0) {
-            builder.withKinesis(KinesisBackend.parse(args[0]));
-        }
-        LocalCloud cloud = builder.start();
-        System.out.println("# LocalCloud up in " + cloud.startupTime().toMillis() + " ms; Ctrl-C stops it");
-        cloud.environment().forEach((name, value) -> System.out.println("export " + name + "=" + value));
-        Thread.currentThread().join();
+    /** {@code pipekit local}: see {@link LocalCommand}. */
+    public static void main(String[] args) {
+        LocalCommand.main(args);
     }
 
     /** The services this instance runs. */
@@ -115,13 +109,31 @@ public final class LocalCloud implements AutoCloseable {
     }
 
     /**
-     * What a child process needs to talk to this stack: {@code AWS_ENDPOINT_URL_<SERVICE>} for every
-     * running service, region and dummy credentials (and {@code CBOR_ENABLED=false} under kinesalite).
+     * The single endpoint every service is behind ({@link Builder#withEndpoint(int)}); throws when
+     * the stack was started without it.
+     */
+    public URI endpoint() {
+        if (front == null) {
+            throw new IllegalStateException("this LocalCloud has no single endpoint; start it with the builder's withEndpoint(port)");
+        }
+        return front.uri();
+    }
+
+    /**
+     * What a child process needs to talk to this stack: {@code AWS_ENDPOINT_URL} of the single
+     * endpoint when there is one, else {@code AWS_ENDPOINT_URL_<SERVICE>} for every running service;
+     * region (as {@code AWS_REGION} for the Java SDK and {@code AWS_DEFAULT_REGION} for the AWS CLI
+     * and boto3), dummy credentials, and {@code CBOR_ENABLED=false} under kinesalite.
      */
     public Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
-        endpoints.forEach((service, uri) -> service.endpointVariables().forEach(name -> env.put(name, uri.toString())));
+        if (front != null) {
+            env.put("AWS_ENDPOINT_URL", front.uri().toString());
+        } else {
+            endpoints.forEach((service, uri) -> service.endpointVariables().forEach(name -> env.put(name, uri.toString())));
+        }
         env.put("AWS_REGION", EmbeddedSqs.REGION.id());
+        env.put("AWS_DEFAULT_REGION", EmbeddedSqs.REGION.id());
         env.put("AWS_ACCESS_KEY_ID", "local");
         env.put("AWS_SECRET_ACCESS_KEY", "local");
         if (kinesis != null && kinesis.backend() == KinesisBackend.KINESALITE) {
@@ -234,8 +246,29 @@ public final class LocalCloud implements AutoCloseable {
         private final Set<LocalService> services = EnumSet.noneOf(LocalService.class);
         private KinesisBackend kinesisBackend = defaultBackend();
         private PipesRuntime.Options pipesOptions = PipesRuntime.Options.defaults();
+        private String endpointHost;
+        private int endpointPort = -1;
 
         private Builder() {}
+
+        /**
+         * Also serves every service on one loopback port (4566 for
+         * {@code pipekit local}; 0 = a free one, for tests). A taken port fails {@link #start()} at once,
+         * before any emulator starts, with one clear line.
+         */
+        public Builder withEndpoint(int port) {
+            return withEndpoint("127.0.0.1", port);
+        }
+
+        /** As {@link #withEndpoint(int)}, bound to {@code host} ({@code 0.0.0.0} for containers on a bridge network). */
+        public Builder withEndpoint(String host, int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port " + port + " is not in 0..65535");
+            }
+            this.endpointHost = host;
+            this.endpointPort = port;
+            return this;
+        }
 
         public Builder withSqs() {
             services.add(LocalService.SQS);
@@ -291,6 +324,9 @@ public final class LocalCloud implements AutoCloseable {
         public LocalCloud start() {
             long begin = System.nanoTime();
             Started started = new Started();
+            if (endpointPort >= 0) {
+                started.front = LocalEndpoint.bind(endpointHost, endpointPort);
+            }
             try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
                 CompletableFuture<EmbeddedSqs> sqs = launch(executor, services.contains(LocalService.SQS), EmbeddedSqs::start);
                 CompletableFuture<EmbeddedDynamoDb> ddb = launch(executor, services.contains(LocalService.DYNAMODB), EmbeddedDynamoDb::start);
@@ -327,13 +363,25 @@ public final class LocalCloud implements AutoCloseable {
                     started.closeables.push(started.eventBridgeApi);
                     started.endpoints.put(LocalService.EVENTBRIDGE, started.eventBridgeApi.endpoint());
                 }
+                if (started.front != null) {
+                    // pushed last, so closed first: no request reaches a backend that is stopping
+                    started.front.serve(started.endpoints);
+                    started.closeables.push(started.front);
+                }
             } catch (RuntimeException e) {
+                if (started.front != null && !started.closeables.contains(started.front)) {
+                    started.front.close();
+                }
                 closeQuietly(started.closeables);
                 throw e;
             }
             Duration startup = Duration.ofNanos(System.nanoTime() - begin);
             LocalCloud cloud = new LocalCloud(started, startup);
-            LOG.info("LocalCloud started {} in {} ms: {}", cloud.services(), startup.toMillis(), cloud.endpoints);
+            if (cloud.front != null) {
+                LOG.info("LocalCloud started {} in {} ms on {} (per service: {})", cloud.services(), startup.toMillis(), cloud.front.uri(), cloud.endpoints);
+            } else {
+                LOG.info("LocalCloud started {} in {} ms: {}", cloud.services(), startup.toMillis(), cloud.endpoints);
+            }
             return cloud;
         }
 
@@ -377,6 +425,7 @@ public final class LocalCloud implements AutoCloseable {
         PipesApiServer pipesApi;
         LocalEventBus eventBus;
         EventBridgeApiServer eventBridgeApi;
+        LocalEndpoint front;
         final Map<LocalService, URI> endpoints = new EnumMap<>(LocalService.class);
         final Deque<AutoCloseable> closeables = new ArrayDeque<>();
         RuntimeException failure;

@@ -28,22 +28,31 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
- * Soak benchmark, not a test: RATE records/s into one Kinesis stream for SECONDS, read by the local
- * pipe (→ queue "piped") and, in the same run, by a bare GetRecords→SendMessageBatch loop
- * (→ queue "bare"). Prints delivered counts, duplicates, lag p50/p99 of both paths and the ratio.
+ * Soak benchmark, not a test: RATE records/s into one Kinesis stream of SHARDS shards for SECONDS,
+ * read by the local pipe (→ queue "piped") and, in the same run, by a bare GetRecords→SendMessageBatch
+ * loop per shard (→ queue "bare"). Prints delivered counts, duplicates, lag p50/p99 of both paths,
+ * the ratio, and a verdict against the targets: 0 lost, pipe p99 ≤ 500 ms, pipe p50 and p99 at most
+ * 10 % above the bare loop's.
  *
- * <p>Run: {@code ./bench soak 1000 60 kinesalite 3} from the repository root.
+ * <p>Run: {@code ./bench soak RATE SECONDS BACKEND ROUNDS SHARDS}, e.g. {@code ./bench soak 5000 60 kinesalite 1 4}
+ * from the repository root.
  */
 public final class PipeSoak {
 
-    private static final int SHARDS = 2;
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
+    private static final long TARGET_P99_MS = 500;
+    private static final double TARGET_ADDED = 0.10;
+    private static int shards = 4;
 
     public static void main(String[] args) throws Exception {
-        int rate = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int rate = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
         KinesisBackend backend = args.length > 2 ? KinesisBackend.parse(args[2]) : KinesisBackend.KINESALITE;
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+        shards = args.length > 4 ? Integer.parseInt(args[4]) : 4;
+        System.out.printf("soak: %d records/s, %d shards, %d s per phase, %d round(s), %s; %d cores, load average %.1f%n",
+                rate, shards, seconds, rounds, backend, Runtime.getRuntime().availableProcessors(),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         PipesRuntime.Options options = PipesRuntime.Options.defaults().withIdlePollInterval(IDLE_POLL);
         try (LocalCloud cloud = LocalCloud.builder().withKinesis(backend).withPipes(options).start();
                 KinesisClient kinesis = cloud.kinesisClient();
@@ -52,13 +61,15 @@ public final class PipeSoak {
             // the two paths run one after the other in this JVM, each alone on the 2 cores, on a fresh
             // stream, after a short warm-up of both so neither pays for JIT compilation
             int warmup = Math.min(10, seconds);
-            phase("warmup-bare", rate, warmup, cloud, kinesis, sqs, false);
-            phase("warmup-piped", rate, warmup, cloud, kinesis, sqs, true);
+            phase("warmup-bare", rate, warmup, cloud, kinesis, sqs, false).report("warmup bare loop     ");
+            phase("warmup-piped", rate, warmup, cloud, kinesis, sqs, true).report("warmup pipe (runtime)");
             // rounds alternate the order (bare, piped), (piped, bare), ... so neither path always runs first
             List<Long> bareP50 = new ArrayList<>();
             List<Long> bareP99 = new ArrayList<>();
             List<Long> pipeP50 = new ArrayList<>();
             List<Long> pipeP99 = new ArrayList<>();
+            long lost = 0;
+            long duplicates = 0;
             for (int round = 0; round < rounds; round++) {
                 Collector bare = null;
                 Collector piped = null;
@@ -75,6 +86,8 @@ public final class PipeSoak {
                 bareP99.add(bare.percentile(99));
                 pipeP50.add(piped.percentile(50));
                 pipeP99.add(piped.percentile(99));
+                lost += piped.produced - piped.count();
+                duplicates += piped.duplicates.get();
             }
             long b50 = median(bareP50);
             long b99 = median(bareP99);
@@ -82,7 +95,17 @@ public final class PipeSoak {
             long p99 = median(pipeP99);
             System.out.printf("MEDIAN over %d rounds: bare p50 %d ms p99 %d ms | pipe p50 %d ms p99 %d ms | added by the runtime p50 %+d ms (x%.2f), p99 %+d ms (x%.2f)%n",
                     rounds, b50, b99, p50, p99, p50 - b50, (double) p50 / Math.max(1, b50), p99 - b99, (double) p99 / Math.max(1, b99));
+            boolean noLoss = lost == 0;
+            boolean p99Ok = p99 <= TARGET_P99_MS;
+            boolean addedOk = p50 <= b50 * (1 + TARGET_ADDED) && p99 <= b99 * (1 + TARGET_ADDED);
+            System.out.printf("VERDICT %s: lost %d (target 0) %s | pipe p99 %d ms (target <= %d) %s | runtime adds p50 %+.0f%%, p99 %+.0f%% (target <= +%.0f%%) %s | duplicates %d%n",
+                    noLoss && p99Ok && addedOk ? "PASS" : "FAIL", lost, ok(noLoss), p99, TARGET_P99_MS, ok(p99Ok),
+                    100.0 * (p50 - b50) / Math.max(1, b50), 100.0 * (p99 - b99) / Math.max(1, b99), TARGET_ADDED * 100, ok(addedOk), duplicates);
         }
+    }
+
+    private static String ok(boolean met) {
+        return met ? "ok" : "MISSED";
     }
 
     private static long median(List<Long> values) {
@@ -92,7 +115,7 @@ public final class PipeSoak {
 
     private static Collector phase(String name, int rate, int seconds, LocalCloud cloud, KinesisClient kinesis, SqsClient sqs, boolean viaPipe)
             throws InterruptedException {
-        kinesis.createStream(b -> b.streamName(name).shardCount(SHARDS));
+        kinesis.createStream(b -> b.streamName(name).shardCount(shards));
         while (kinesis.describeStreamSummary(b -> b.streamName(name)).streamDescriptionSummary().streamStatus() != StreamStatus.ACTIVE) {
             Thread.sleep(50);
         }
@@ -115,11 +138,12 @@ public final class PipeSoak {
         }
         Thread.sleep(1000); // readers positioned at LATEST (the pipe reads its iterators asynchronously) before the first put
         Collector collector = new Collector(sqs, queue, running);
-        for (int i = 0; i < 3; i++) {
+        // enough receivers that the queue never backs up: each takes ≤ 10 messages per call
+        for (int i = 0; i < Math.max(3, rate / 500); i++) {
             threads.add(Thread.ofVirtual().start(collector));
         }
         long produced = produce(kinesis, name, rate, seconds);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(Math.max(60, seconds)).toNanos();
         while (collector.count() < produced && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
@@ -135,11 +159,41 @@ public final class PipeSoak {
         return collector;
     }
 
-    /** Puts {@code rate} records a second in 10 slices, each record carrying its id and put time. */
+    /**
+     * Puts {@code rate} records a second for {@code seconds}, from one thread per shard so a put's
+     * latency does not cap the rate; each record carries a unique id and its put time.
+     */
     private static long produce(KinesisClient kinesis, String stream, int rate, int seconds) throws InterruptedException {
-        int perSlice = Math.max(1, rate / 10);
-        long id = 0;
+        int producers = Math.max(1, Math.min(shards, rate / 100));
+        AtomicLong total = new AtomicLong();
         long start = System.nanoTime();
+        List<Thread> threads = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            int producer = p;
+            int share = rate / producers + (p < rate % producers ? 1 : 0);
+            threads.add(Thread.ofPlatform().start(() -> {
+                try {
+                    total.addAndGet(produceShare(kinesis, stream, share, seconds, producer, producers, start));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        long elapsed = (System.nanoTime() - start) / 1_000_000;
+        long id = total.get();
+        System.out.printf("producer (%s): %d records in %d ms (%.0f/s, target %d/s, %d threads)%n", stream, id, elapsed, id * 1000.0 / elapsed, rate, producers);
+        return id;
+    }
+
+    /** One producer's share: 10 slices a second; ids {@code producer, producer + producers, ...} so they never collide. */
+    private static long produceShare(KinesisClient kinesis, String stream, int rate, int seconds, int producer, int producers, long start)
+            throws InterruptedException {
+        int perSlice = Math.max(1, rate / 10);
+        long id = producer;
+        long count = 0;
         long slices = seconds * 10L;
         for (long slice = 0; slice < slices; slice++) {
             long due = start + slice * 100_000_000L;
@@ -151,16 +205,15 @@ public final class PipeSoak {
             for (int i = 0; i < perSlice; i++) {
                 String payload = "{\"id\":" + id + ",\"sentAt\":" + System.currentTimeMillis() + ",\"pad\":\"" + "x".repeat(80) + "\"}";
                 entries.add(PutRecordsRequestEntry.builder().partitionKey(Long.toString(id)).data(SdkBytes.fromUtf8String(payload)).build());
-                id++;
+                id += producers;
+                count++;
             }
             var response = kinesis.putRecords(b -> b.streamName(stream).records(entries));
             if (response.failedRecordCount() != null && response.failedRecordCount() > 0) {
                 throw new IllegalStateException(response.failedRecordCount() + " puts failed");
             }
         }
-        long elapsed = (System.nanoTime() - start) / 1_000_000;
-        System.out.printf("producer (%s): %d records in %d ms (%.0f/s)%n", stream, id, elapsed, id * 1000.0 / elapsed);
-        return id;
+        return count;
     }
 
     private static void bareLoop(KinesisClient kinesis, SqsClient sqs, String queueUrl, String firstIterator, AtomicBoolean running) {
