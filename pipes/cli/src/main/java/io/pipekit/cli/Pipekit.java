@@ -1,6 +1,7 @@
 package io.pipekit.cli;
 
 import io.pipekit.demo.Demo;
+import io.pipekit.local.LocalCommand;
 import io.pipekit.pipes.cli.PipekitCli;
 import io.pipekit.producers.cli.ProducersCli;
 import java.util.Map;
@@ -56,16 +57,19 @@ public final class Pipekit implements Runnable {
     public static CommandLine commandLine() {
         CommandLine root = new CommandLine(new Pipekit());
         root.addSubcommand("demo", new Demo());
-        // `local` (the embedded stack as a standalone endpoint) is registered here when it lands
-        root.addSubcommand("produce", ProducersCli.newCommandLine());
+        root.addSubcommand("local", new LocalCommand());
+        CommandLine produce = ProducersCli.newCommandLine();
+        produce.getCommandSpec().name("produce"); // the standalone jar calls itself pipekit-producers
+        root.addSubcommand("produce", produce);
         for (Map.Entry<String, CommandLine> deploy : new CommandLine(new PipekitCli()).getSubcommands().entrySet()) {
             root.addSubcommand(deploy.getKey(), deploy.getValue());
         }
         // `doctor` (environment checks) and `dlq` (dead-letter inspection and replay) plug in here
-        // root.addSubcommand("init", new InitCommand());
+        root.addSubcommand("init", new InitCommand());
         root.addSubcommand("version", new VersionCommand());
         root.addSubcommand("help", new CommandLine.HelpCommand());
 
+        root.setExecutionStrategy(Pipekit::run);
         root.setColorScheme(CommandLine.Help.defaultColorScheme(Terminal.ansi()));
         root.setCaseInsensitiveEnumValuesAllowed(true);
         setExitCodeOnInvalidInput(root, USAGE);
@@ -89,6 +93,28 @@ public final class Pipekit implements Runnable {
             return e instanceof IllegalArgumentException ? USAGE : FAILED;
         });
         return root;
+    }
+
+    /** Commands that wait on AWS for minutes: a spinner with the elapsed time shows they are alive (terminal only). */
+    private static final java.util.Set<String> WAITING = java.util.Set.of("apply", "destroy");
+
+    private static int run(CommandLine.ParseResult parsed) {
+        CommandLine.ParseResult leaf = parsed;
+        while (leaf.hasSubcommand()) {
+            leaf = leaf.subcommand();
+        }
+        String command = leaf.commandSpec().name();
+        AutoCloseable spinner = WAITING.contains(command) && !leaf.isUsageHelpRequested() && !leaf.isVersionHelpRequested()
+                ? Spinner.start(command + ": waiting for AWS") : () -> {};
+        try {
+            return new CommandLine.RunLast().execute(parsed);
+        } finally {
+            try {
+                spinner.close();
+            } catch (Exception e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static void setExitCodeOnInvalidInput(CommandLine cl, int code) {
