@@ -34,9 +34,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "init", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Write a new Maven project for a pipekit worker, ready to build and test.",
-                "It holds a typed handler (or, with --sqsd, a plain HTTP app), subscriptions.yml, a Dockerfile, a Copilot manifest,",
-                "the rendered standalone stack and a test on the embedded stack. It builds and passes its tests offline once",
-                "pipekit is in the local Maven repository (./mvnw install in the pipekit checkout).",
+                "The project holds a typed handler (or, with --sqsd, a plain HTTP app), subscriptions.yml, a Dockerfile, "
+                        + "a Copilot manifest, the rendered standalone stack and a test on the embedded stack.",
+                "It builds and passes its tests offline once pipekit is in the local Maven repository (./mvnw install in the pipekit checkout).",
                 "Exit 0 when written, 1 if the directory is not empty, 64 for a bad name."})
 final class InitCommand implements Callable<Integer> {
 

@@ -6,7 +6,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "version", mixinStandardHelpOptions = true,
-        description = "Prints the pipekit version, the Java runtime that runs it and the operating system.")
+        description = "Print the pipekit version, the Java runtime that runs it and the operating system.")
 final class VersionCommand implements Callable<Integer> {
 
     @Spec

@@ -51,6 +51,12 @@ class LauncherTest {
         if (!spec.name().equals("help") && (description.length == 0 || !sentence(description[0]))) {
             broken.add(spec.qualifiedName() + ": " + (description.length == 0 ? "(none)" : description[0]));
         }
+        // picocli prints each element as its own paragraph: none may stop mid-sentence
+        for (String paragraph : description) {
+            if (!spec.name().equals("help") && !paragraph.strip().endsWith(".")) {
+                broken.add(spec.qualifiedName() + " (paragraph): " + paragraph);
+            }
+        }
         for (OptionSpec option : spec.options()) {
             String text = String.join(" ", option.description());
             if (!option.usageHelp() && !option.versionHelp() && !sentence(text)) {

@@ -12,8 +12,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Send realistic sample traffic (orders, clickstream, IoT readings) into Kinesis, DynamoDB, EventBridge, SQS or SNS.",
             "Sends at a steady rate, retries each failed entry and ends with a summary; a progress bar shows on a terminal.",
-            "Clients are configured the AWS way: AWS_REGION and AWS_PROFILE, the default credential chain,",
-            "AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>; --region, --profile and --endpoint-url override them.",
+            "Clients are configured the AWS way: AWS_REGION and AWS_PROFILE, the default credential chain, "
+                + "AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>; --region, --profile and --endpoint-url override them.",
             "Exit code: 0 all delivered, 3 some entries failed, 64 usage error, 1 unexpected error."},
         subcommands = {KinesisCommand.class, DynamoDbCommand.class, EventsCommand.class, SqsCommand.class,
             SnsCommand.class, CommandLine.HelpCommand.class})

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "apply", mixinStandardHelpOptions = true,
         description = {"Create or update everything a spec declares, and wait until every pipe is RUNNING.",
                 "That is the queue policy, pipe roles, dead-letter queues, pipes, rules and topic subscriptions.",
-                "Safe to re-run: a second apply makes no changes. Exit 0 when applied, 1 on errors."})
+                "Safe to re-run: a second apply makes no changes.",
+                "Exit 0 when applied, 1 on errors."})
 final class ApplyCommand extends ProvisionCommand {
 
     @Override

@@ -7,8 +7,9 @@ import picocli.CommandLine.Command;
 
 @Command(name = "destroy", mixinStandardHelpOptions = true,
         description = {"Delete everything apply made for this spec, and nothing else.",
-                "What apply made is found by the pipekit-<name>- prefix, the pipekit:spec tags, the /pipekit/<name>/ IAM path",
-                "and the Pipekit<Name> queue-policy Sids; other statements and resources are left alone. Exit 0 when done, 1 on errors."})
+                "What apply made is found by the pipekit-<name>- prefix, the pipekit:spec tags, the /pipekit/<name>/ IAM path "
+                        + "and the Pipekit<Name> queue-policy Sids; other statements and resources are left alone.",
+                "Exit 0 when done, 1 on errors."})
 final class DestroyCommand extends ProvisionCommand {
 
     @Override

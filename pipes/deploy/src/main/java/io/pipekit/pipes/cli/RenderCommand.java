@@ -12,8 +12,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "render", mixinStandardHelpOptions = true,
         description = {"Render the spec to CloudFormation, for Copilot or as one standalone stack.",
-                "Writes Copilot addons and overrides/cfn.patches.yml under --copilot-dir/<worker>/, and with --standalone",
-                "a plain template for deploying without the Copilot CLI. Exit 0 when written, 1 if the spec is invalid."})
+                "Writes Copilot addons and overrides/cfn.patches.yml under --copilot-dir/<worker>/, and with --standalone "
+                        + "a plain template for deploying without the Copilot CLI.",
+                "Exit 0 when written, 1 if the spec is invalid."})
 final class RenderCommand implements Callable<Integer> {
 
     @Mixin
