@@ -2,13 +2,12 @@ package io.pipekit.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pipekit.demo.Demo;
+import io.pipekit.cli.Pipekit;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
-/** README command one, in its short form: the whole demo must end with nothing lost. */
+/** README command one, in its short form and through the launcher (`pipekit demo`): the whole demo must end with nothing lost. */
 class DemoTest {
 
     @Test
@@ -18,8 +17,7 @@ class DemoTest {
         int exit;
         System.setOut(new PrintStream(out, true));
         try {
-            exit = new CommandLine(new Demo()).setCaseInsensitiveEnumValuesAllowed(true)
-                    .execute("--duration", "4s", "--rate", "10", "--timeout", "60s");
+            exit = Pipekit.execute("demo", "--duration", "4s", "--rate", "10", "--timeout", "60s");
         } finally {
             System.setOut(original);
         }

@@ -1,5 +1,6 @@
 package io.pipekit.local;
 
+import com.amazonaws.services.dynamodbv2.local.main.CommandLineInput;
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import java.lang.reflect.Field;
@@ -43,8 +44,11 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         try {
             // DynamoDB Local rejects "-port 0" and has no host option (docs/emulators.md §3): pick the port
             // ourselves and move Jetty's connector to loopback before it binds.
-            DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
-                    new String[] {"-inMemory", "-sharedDb", "-port", Integer.toString(port), "-disableTelemetry"});
+            // createServerFromCommandLineArgs prints a settings banner on stdout; these are its steps
+            // without the banner (in memory there is no database file to optimise first)
+            CommandLineInput input = new CommandLineInput(new String[] {"-inMemory", "-sharedDb", "-port", Integer.toString(port), "-disableTelemetry"});
+            input.init();
+            DynamoDBProxyServer server = ServerRunner.createServer(input);
             Field field = DynamoDBProxyServer.class.getDeclaredField("server");
             field.setAccessible(true);
             for (Connector connector : ((Server) field.get(server)).getConnectors()) {

@@ -28,16 +28,23 @@ final class AwsOptions {
 
     private static final Logger log = LoggerFactory.getLogger(AwsOptions.class);
 
-    @Option(names = "--region", description = "AWS region (default: the SDK chain: AWS_REGION, profile, ...; us-east-1 against a local endpoint).")
+    @Option(names = "--region", description = "The AWS Region to use, like the AWS CLI option (default: AWS_REGION, then the profile's region; us-east-1 against a local endpoint).")
     String region;
 
-    @Option(names = "--endpoint", description = "Endpoint override, e.g. http://127.0.0.1:4566 (default: AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, then AWS).")
+    @Option(names = "--profile", description = "The named profile of ~/.aws/config and ~/.aws/credentials to use, like the AWS CLI option (default: AWS_PROFILE, then default).")
+    String profile;
+
+    @Option(names = {"--endpoint-url", "--endpoint"}, description = "Send every call to this endpoint, e.g. http://127.0.0.1:4566, like the AWS CLI option (default: AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, then AWS).")
     URI endpoint;
 
     <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder, String service, int concurrency) {
         builder.httpClientBuilder(ApacheHttpClient.builder()
                 .maxConnections(Math.max(16, concurrency * 2))
                 .socketTimeout(Duration.ofSeconds(30)));
+        if (profile != null) {
+            // the SDK's own setting: the credential and region chains of every client read it
+            System.setProperty("aws.profile", profile);
+        }
         boolean local = endpoint != null || System.getenv("AWS_ENDPOINT_URL") != null
                 || System.getenv("AWS_ENDPOINT_URL_" + service) != null;
         if (endpoint != null) builder.endpointOverride(endpoint);
@@ -65,7 +72,7 @@ final class AwsOptions {
 
     private static boolean hasCredentials() {
         if (System.getenv("AWS_ACCESS_KEY_ID") != null || System.getProperty("aws.accessKeyId") != null
-                || System.getenv("AWS_PROFILE") != null || System.getenv("AWS_WEB_IDENTITY_TOKEN_FILE") != null
+                || System.getenv("AWS_PROFILE") != null || System.getProperty("aws.profile") != null || System.getenv("AWS_WEB_IDENTITY_TOKEN_FILE") != null
                 || System.getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") != null
                 || System.getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI") != null) {
             return true;

@@ -6,10 +6,12 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, or ISO-8601 {@code PT30S}. */
-final class DurationConverter implements ITypeConverter<Duration> {
+/** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, or ISO-8601 {@code PT30S}; shared by every pipekit command that takes a duration. */
+public final class DurationConverter implements ITypeConverter<Duration> {
 
     private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h)");
+
+    public DurationConverter() {}
 
     @Override
     public Duration convert(String value) {

@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 @Command(name = "dynamodb", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "BatchWriteItem into a DynamoDB table (<=25 puts per call, UnprocessedItems retried).")
+        description = "Write to a DynamoDB table with BatchWriteItem (<=25 puts per call, UnprocessedItems retried).")
 final class DynamoDbCommand extends TargetCommand {
 
     enum ItemKey { event, subject }
@@ -18,7 +18,7 @@ final class DynamoDbCommand extends TargetCommand {
     @Option(names = "--hash-key", defaultValue = "pk", description = "Name of the table's (string) hash key attribute (default: ${DEFAULT-VALUE}).")
     String hashKey;
 
-    @Option(names = "--item-key", defaultValue = "event", description = "event: one new item per event (table ends with --count items, streams see INSERTs); "
+    @Option(names = "--item-key", defaultValue = "event", description = "What an item is. event: one new item per event (table ends with --count items, streams see INSERTs); "
             + "subject: one item per order/session/device updated in place (streams see MODIFYs with old and new images). Default: ${DEFAULT-VALUE}.")
     ItemKey itemKey;
 

@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
 @Command(name = "events", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "PutEvents onto an EventBridge bus (<=10 entries per call, failed entries retried). "
+        description = "Put events on an EventBridge bus with PutEvents (<=10 entries per call, failed entries retried). "
                 + "detail-type = event type (e.g. order.paid), detail = the event JSON.")
 final class EventsCommand extends TargetCommand {
 

@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 @Command(name = "kinesis", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "PutRecords into a Kinesis stream (<=500 records / 5 MiB per call, failed records retried).")
+        description = "Send to a Kinesis stream with PutRecords (<=500 records / 5 MiB per call, failed records retried).")
 final class KinesisCommand extends TargetCommand {
 
     @Option(names = "--stream", required = true, description = "Stream name or ARN.")

@@ -9,11 +9,11 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 @Command(name = "sns", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "SNS-shaped traffic. Without --via-queue*: PublishBatch to the topic through the SNS API",
-            "(<=10 per call, failed entries retried). With --via-queue-url/--via-queue: no SNS call at all;",
-            "writes to that SQS queue exactly what the topic would deliver to a subscribed queue with raw",
-            "delivery off: the Notification envelope with the event JSON double-encoded in Message",
-            "(for local stacks that have SQS but no SNS). The envelope's Signature is a placeholder."})
+            "Publish SNS-shaped traffic to a topic, or write what the topic would deliver straight into a queue.",
+            "Without --via-queue*: PublishBatch to the topic through the SNS API (<=10 per call, failed entries retried).",
+            "With --via-queue-url/--via-queue: no SNS call at all; writes to that SQS queue exactly what the topic would deliver "
+                + "to a subscribed queue with raw delivery off: the Notification envelope with the event JSON double-encoded in Message "
+                + "(for local stacks that have SQS but no SNS). The envelope's Signature is a placeholder."})
 final class SnsCommand extends TargetCommand {
 
     @Option(names = "--topic-arn", defaultValue = "arn:aws:sns:us-east-1:000000000000:pipekit-demo",

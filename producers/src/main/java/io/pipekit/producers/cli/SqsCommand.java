@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 @Command(name = "sqs", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "SendMessageBatch into an SQS queue (<=10 per call, failed entries retried); body = the event JSON. "
+        description = "Send to an SQS queue with SendMessageBatch (<=10 per call, failed entries retried); the body is the event JSON. "
                 + "On a .fifo queue the partition key is the message group.")
 final class SqsCommand extends TargetCommand {
 

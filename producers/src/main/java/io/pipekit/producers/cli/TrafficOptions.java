@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 /** The options every target shares: what to generate and how fast. */
 final class TrafficOptions {
 
-    @Option(names = "--scenario", defaultValue = "orders", description = "orders, clickstream or iot (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--scenario", defaultValue = "orders", description = "The kind of events to generate: orders, clickstream or iot (default: ${DEFAULT-VALUE}).")
     String scenario;
 
     @Option(names = {"-n", "--count"}, description = "Events to produce (default 100 unless --duration is given).")
@@ -45,7 +45,7 @@ final class TrafficOptions {
     @Option(names = "--linger", defaultValue = "50ms", converter = DurationConverter.class, description = "Longest wait for a batch to fill (default: ${DEFAULT-VALUE}).")
     Duration linger;
 
-    @Option(names = "--progress", defaultValue = "auto", description = "auto (bar on a terminal, lines otherwise), bar, lines or none (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--progress", defaultValue = "auto", description = "How to show progress on stderr: auto (a bar on a terminal, lines otherwise), bar, lines or none (default: ${DEFAULT-VALUE}).")
     ConsoleProgress.Mode progress;
 
     TrafficPlan plan() {

@@ -67,7 +67,7 @@ class ProducersCliTest {
     @Test
     void missingRequiredOptionIsAUsageError() {
         Run r = run("kinesis", "--count", "5");
-        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.exit()).isEqualTo(64);
         assertThat(r.err()).contains("Missing required option: '--stream=<stream>'");
     }
 
@@ -75,7 +75,7 @@ class ProducersCliTest {
     void invalidPartitionKeysIsAUsageError() {
         String url = server.createQueue("cli-bad", Map.of());
         Run r = run("sqs", "--queue-url", url, "--partition-keys", "10:cold=1", "--endpoint", server.endpoint().toString());
-        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.exit()).isEqualTo(64);
         assertThat(r.err()).contains("partition keys must look like");
     }
 

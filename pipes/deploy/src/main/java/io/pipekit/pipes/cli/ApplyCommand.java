@@ -6,8 +6,10 @@ import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 
 @Command(name = "apply", mixinStandardHelpOptions = true,
-        description = {"Create or update the queue policy, roles, dead-letter queues, pipes, rules and topic subscriptions of a spec,",
-                "waiting until every pipe is RUNNING. Safe to re-run: a second apply makes no changes."})
+        description = {"Create or update everything a spec declares, and wait until every pipe is RUNNING.",
+                "That is the queue policy, pipe roles, dead-letter queues, pipes, rules and topic subscriptions.",
+                "Safe to re-run: a second apply makes no changes.",
+                "Exit 0 when applied, 1 on errors."})
 final class ApplyCommand extends ProvisionCommand {
 
     @Override

@@ -6,8 +6,10 @@ import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 
 @Command(name = "destroy", mixinStandardHelpOptions = true,
-        description = {"Delete everything apply made for this spec (found by the pipekit-<name>- prefix, pipekit:spec tags,",
-                "the /pipekit/<name>/ IAM path and Pipekit<Name> queue-policy Sids). Other statements and resources are left alone."})
+        description = {"Delete everything apply made for this spec, and nothing else.",
+                "What apply made is found by the pipekit-<name>- prefix, the pipekit:spec tags, the /pipekit/<name>/ IAM path "
+                        + "and the Pipekit<Name> queue-policy Sids; other statements and resources are left alone.",
+                "Exit 0 when done, 1 on errors."})
 final class DestroyCommand extends ProvisionCommand {
 
     @Override

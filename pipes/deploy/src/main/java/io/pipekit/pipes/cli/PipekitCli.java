@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
  * and {@code AWS_ENDPOINT_URL_<SERVICE>}), so one binary works against AWS, LocalStack and the local runtime.
  */
 @Command(name = "pipekit", mixinStandardHelpOptions = true, version = "pipekit 0.1",
-        description = "Subscribe a worker queue to streams, tables, queues, EventBridge rules and SNS topics from one YAML spec.",
+        description = "Subscribe a worker queue to streams, tables, queues, EventBridge rules and SNS topics from one YAML spec. "
+                + "The pipekit launcher (./pipekit) carries these commands beside the others.",
         subcommands = {ValidateCommand.class, PlanCommand.class, ApplyCommand.class, DestroyCommand.class, RenderCommand.class})
 public final class PipekitCli implements Runnable {
 

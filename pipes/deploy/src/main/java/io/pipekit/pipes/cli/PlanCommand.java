@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
                 "Exit 0 when nothing would change, 2 when changes are pending, 1 on errors."})
 final class PlanCommand extends ProvisionCommand {
 
-    @Option(names = "--destroy", description = "plan a destroy instead")
+    @Option(names = "--destroy", description = "Plan a destroy instead of an apply.")
     boolean destroy;
 
     @Override

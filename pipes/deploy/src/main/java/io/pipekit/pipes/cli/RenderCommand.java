@@ -11,24 +11,26 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "render", mixinStandardHelpOptions = true,
-        description = {"Render the spec to CloudFormation: Copilot addons + overrides/cfn.patches.yml under --copilot-dir/<worker>/,",
-                "and the standalone stack (--standalone): the whole worker service for `aws cloudformation deploy`.",
-                "Files an earlier render wrote there and this one no longer produces are deleted."})
+        description = {"Render the spec to CloudFormation, for Copilot or as one standalone stack.",
+                "Writes Copilot addons and overrides/cfn.patches.yml under --copilot-dir/<worker>/, and with --standalone "
+                        + "the whole worker service as one template for `aws cloudformation deploy`, without the Copilot CLI.",
+                "Files an earlier render wrote there and this one no longer produces are deleted.",
+                "Exit 0 when written, 1 if the spec is invalid."})
 final class RenderCommand implements Callable<Integer> {
 
     @Mixin
     SpecFile specFile;
 
-    @Option(names = "--worker", defaultValue = "ingest-worker", description = "Copilot service name (default: ${DEFAULT-VALUE})")
+    @Option(names = "--worker", defaultValue = "ingest-worker", description = "The Copilot service name (default: ${DEFAULT-VALUE}).")
     String worker;
 
-    @Option(names = "--copilot-dir", defaultValue = "copilot", description = "Copilot directory (default: ${DEFAULT-VALUE})")
+    @Option(names = "--copilot-dir", defaultValue = "copilot", description = "The Copilot directory to write into (default: ${DEFAULT-VALUE}).")
     Path copilotDir;
 
-    @Option(names = "--standalone", description = "also write the standalone template here, e.g. copilot/standalone/pipekit-stack.yml")
+    @Option(names = "--standalone", description = "Also write the standalone template to this file, e.g. copilot/standalone/pipekit-stack.yml.")
     Path standalone;
 
-    @Option(names = "--no-copilot", description = "write only the standalone template, not the Copilot files")
+    @Option(names = "--no-copilot", description = "Write only the standalone template, not the Copilot files.")
     boolean noCopilot;
 
     @CommandLine.Spec

@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 /** The SPEC argument every command takes, and its loading with problems printed one per line. */
 final class SpecFile {
 
-    @Parameters(index = "0", paramLabel = "SPEC", description = "the subscriptions.yml file")
+    @Parameters(index = "0", paramLabel = "SPEC", description = "The subscriptions spec, e.g. subscriptions.yml.")
     Path file;
 
     /** The validated spec, or null after printing every problem to {@code err}. */

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = "Check a spec without calling AWS: every problem with file:line:column, field and allowed values. Exit 0 if valid, 1 if not.")
+        description = {"Check a spec without calling AWS.", "Prints every problem with its file:line:column, field and allowed values. Exit 0 if valid, 1 if not."})
 final class ValidateCommand implements Callable<Integer> {
 
     @Mixin

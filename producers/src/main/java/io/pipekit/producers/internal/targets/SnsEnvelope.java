@@ -36,20 +36,26 @@ public final class SnsEnvelope {
     }
 
     public String wrap(SampleEvent event) {
+        // stable per event, so a repeat run with the same seed gives the same MessageIds
+        return wrap(event.toJson(), UUID.nameUUIDFromBytes(("sns:" + event.eventId()).getBytes(StandardCharsets.UTF_8)).toString(),
+                event.producedAt(), java.util.Map.of("eventType", event.type()));
+    }
+
+    /** Any message, as the topic would deliver it: {@code message} becomes the (string) {@code Message} field. */
+    public String wrap(String message, String messageId, java.time.Instant timestamp, java.util.Map<String, String> stringAttributes) {
         ObjectNode n = JSON.createObjectNode();
         n.put("Type", "Notification");
-        // stable per event, so a repeat run with the same seed gives the same MessageIds
-        n.put("MessageId", UUID.nameUUIDFromBytes(("sns:" + event.eventId()).getBytes(StandardCharsets.UTF_8)).toString());
+        n.put("MessageId", messageId);
         n.put("TopicArn", topicArn);
-        n.put("Message", event.toJson());
-        n.put("Timestamp", TIMESTAMP.format(event.producedAt()));
+        n.put("Message", message);
+        n.put("Timestamp", TIMESTAMP.format(timestamp));
         n.put("SignatureVersion", "1");
         n.put("Signature", UNSIGNED);
         n.put("SigningCertURL", "https://" + endpointHost + "/SimpleNotificationService-pipekit-local.pem");
         n.put("UnsubscribeURL", "https://" + endpointHost + "/?Action=Unsubscribe&SubscriptionArn=" + topicArn
                 + ":" + UUID.nameUUIDFromBytes(topicArn.getBytes(StandardCharsets.UTF_8)));
         ObjectNode attrs = n.putObject("MessageAttributes");
-        attrs.putObject("eventType").put("Type", "String").put("Value", event.type());
+        stringAttributes.forEach((name, value) -> attrs.putObject(name).put("Type", "String").put("Value", value));
         return n.toString();
     }
 }

@@ -10,12 +10,12 @@ import io.pipekit.producers.Scenario;
 import io.pipekit.producers.Target;
 import io.pipekit.producers.Targets;
 import io.pipekit.producers.TrafficPlan;
+import io.pipekit.producers.cli.DurationConverter;
 import io.pipekit.worker.QueueMessage;
 import io.pipekit.worker.ShutdownReport;
 import io.pipekit.worker.Worker;
 import io.pipekit.worker.WorkerListener;
 import io.pipekit.worker.WorkerOptions;
-import io.pipekit.worker.config.DurationValue;
 import io.pipekit.worker.protection.ProtectionOptions;
 import io.pipekit.worker.protection.TaskProtection;
 import io.pipekit.worker.protection.fake.FakeEcsAgent;
@@ -29,7 +29,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -42,8 +41,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * per path. Exits 1 if anything was lost, leaked through a filter, or arrived out of order.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs Kinesis / DynamoDB streams / EventBridge / SNS -> pipes and rules -> SQS -> pipekit worker",
-                "on an embedded AWS stack (no account, no Docker), then reports loss, duplicates and latency per path."})
+        description = {"Run the whole path on an embedded AWS stack (no account, no Docker) and reports loss, duplicates and latency per path.",
+                "Kinesis, DynamoDB streams, EventBridge and SNS feed pipes and rules into SQS, where the pipekit worker processes every event.",
+                "Exit 0 when nothing was lost, 1 if anything was lost, leaked through a filter or arrived out of order."})
 public final class Demo implements Callable<Integer> {
 
     @Option(names = "--duration", defaultValue = "15s", converter = DurationConverter.class,
@@ -70,9 +70,6 @@ public final class Demo implements Callable<Integer> {
     private final AtomicLong retries = new AtomicLong();
     private final Map<Path, Long> sentSoFar = new ConcurrentHashMap<>();
 
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new Demo()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
-    }
 
     @Override
     public Integer call() throws Exception {
@@ -178,12 +175,5 @@ public final class Demo implements Callable<Integer> {
 
     static void say(String format, Object... args) {
         System.out.println(String.format(format, args));
-    }
-
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            return DurationValue.parse("duration", value);
-        }
     }
 }
