@@ -55,6 +55,11 @@ public final class Doctor {
             return new Options(queueUrl, null, null, null, WorkerOptions.builder(queueUrl == null ? "probe" : queueUrl).build(), DEFAULT_OUTAGE_TOLERANCE);
         }
 
+        /** The spec's queue (looked up by name), the worker's defaults. */
+        public static Options forSpec(SubscriptionSpec spec) {
+            return new Options(null, spec, null, null, WorkerOptions.builder("https://sqs.invalid/000000000000/" + spec.queue().name()).build(), DEFAULT_OUTAGE_TOLERANCE);
+        }
+
         public Options withSpec(SubscriptionSpec value) {
             return new Options(queueUrl, value, taskRoleArn, handlerP99, worker, outageTolerance);
         }

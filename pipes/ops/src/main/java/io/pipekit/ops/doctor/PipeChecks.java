@@ -152,9 +152,9 @@ final class PipeChecks {
                     "no DeadLetterConfig: a batch that exhausts its retries is skipped and leaves no trace to replay",
                     "give the pipe a DLQ (SourceParameters.…DeadLetterConfig; spec: deadLetterQueue: true)"));
         }
-        if (dlq != null && retention != null && (infiniteAge || Duration.ofSeconds(maxAge).compareTo(retention) >= 0)) {
+        if (dlq != null && retention != null && !infiniteAge && Duration.ofSeconds(maxAge).compareTo(retention) >= 0) {
             out.add(Finding.warning("pipe-record-age", d.arn(),
-                    "MaximumRecordAgeInSeconds " + (infiniteAge ? "is infinite" : maxAge + " s") + ", not below the stream's retention (" + QueueChecks.seconds(retention)
+                    "MaximumRecordAgeInSeconds " + maxAge + " s is not below the stream's retention (" + QueueChecks.seconds(retention)
                             + "): a DLQ record may point at records the stream no longer has, so `pipekit dlq replay` cannot bring them back",
                     "set MaximumRecordAgeInSeconds well below the retention (docs/aws-behaviour.md §1.9)"));
         }
