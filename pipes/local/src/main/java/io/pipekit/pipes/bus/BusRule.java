@@ -2,9 +2,8 @@ package io.pipekit.pipes.bus;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import software.amazon.event.ruler.Machine;
 
-/** A rule on a bus: its pattern compiled by event-ruler, its state and its targets (guarded by the bus). */
+/** A rule on a bus: its pattern (compiled into the bus's event-ruler machine), its state and its targets (guarded by the bus). */
 final class BusRule {
 
     final String name;
@@ -13,7 +12,6 @@ final class BusRule {
     String eventPattern;
     String state;
     String description;
-    Machine machine;
     final Map<String, BusTarget> targets = new LinkedHashMap<>();
 
     BusRule(String name, String arn, String busName) {

@@ -62,7 +62,7 @@ record BusTarget(
             if (templateText == null) {
                 throw EventBridgeApiException.validation("InputTransformer of target " + id + " needs an InputTemplate.");
             }
-            template = Template.parse(templateText);
+            template = Template.parse(templateText, Template.Dialect.RULE);
             for (String variable : template.variables()) {
                 if (!paths.containsKey(variable) && !variable.startsWith("aws.events.")) {
                     throw EventBridgeApiException.validation("InputTemplate of target " + id + " uses <" + variable + ">, which is not defined in InputPathsMap.");

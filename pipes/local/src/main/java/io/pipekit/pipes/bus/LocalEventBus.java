@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pipekit.pipes.internal.Backoff;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -18,6 +20,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.event.ruler.Machine;
@@ -28,8 +32,10 @@ import software.amazon.event.ruler.Machine;
  * {@code InputTransformer} result (docs/aws-behaviour.md §2). Serve it with {@link EventBridgeApiServer}
  * and use the SDK's {@code EventBridgeClient}; {@link #handle} is the same API in-process.
  *
- * <p>Delivery is asynchronous and at-least-once, one ordered worker per target, retried with
- * backoff up to the target's {@code RetryPolicy}, then sent to its {@code DeadLetterConfig} queue.
+ * <p>Delivery is asynchronous and at-least-once: each target sends what is waiting at once, in
+ * {@code SendMessageBatch} calls; errors retrying cannot fix go straight to the target's
+ * {@code DeadLetterConfig} queue, others are retried with backoff up to its {@code RetryPolicy}
+ * without holding up later events ({@link TargetDispatcher}).
  */
 public final class LocalEventBus implements AutoCloseable {
 
@@ -43,9 +49,17 @@ public final class LocalEventBus implements AutoCloseable {
     private final String region;
     private final String accountId;
     private final int maxRequestBytes;
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
+    private final Backoff backoff;
+    private final Clock clock;
+    /** Fires the targets' retries; the sends themselves run on virtual threads. */
+    private final ScheduledExecutorService retryTimer;
     private final Map<String, Map<String, BusRule>> buses = new ConcurrentHashMap<>();
+    /**
+     * One event-ruler machine per bus holding every rule's pattern under the rule's name, so one
+     * pass over an event finds every matching rule and matching cost stays flat in the number of
+     * rules (guarded by this).
+     */
+    private final Map<String, Machine> machines = new ConcurrentHashMap<>();
     private final Map<String, TargetDispatcher> dispatchers = new ConcurrentHashMap<>();
     /** Tags by bus or rule ARN; an entry exists exactly while its resource does (guarded by this). */
     private final Map<String, Map<String, String>> tags = new LinkedHashMap<>();
@@ -56,9 +70,11 @@ public final class LocalEventBus implements AutoCloseable {
         this.region = builder.region;
         this.accountId = builder.accountId;
         this.maxRequestBytes = builder.maxRequestBytes;
-        this.initialBackoff = builder.initialBackoff;
-        this.maxBackoff = builder.maxBackoff;
+        this.backoff = new Backoff(builder.initialBackoff, builder.maxBackoff);
+        this.clock = builder.clock;
+        this.retryTimer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("bus-retries").factory());
         buses.put("default", new LinkedHashMap<>());
+        machines.put("default", Machine.builder().build());
         tags.put(busArn("default"), new LinkedHashMap<>());
     }
 
@@ -109,6 +125,7 @@ public final class LocalEventBus implements AutoCloseable {
             throw EventBridgeApiException.validation("Event bus name " + name + " is not valid.");
         }
         buses.put(name, new LinkedHashMap<>());
+        machines.put(name, Machine.builder().build());
         tags.put(busArn(name), tagMap(request.path("Tags")));
         return JSON.createObjectNode().put("EventBusArn", busArn(name));
     }
@@ -119,6 +136,7 @@ public final class LocalEventBus implements AutoCloseable {
             throw EventBridgeApiException.validation("Cannot delete event bus default.");
         }
         Map<String, BusRule> rules = buses.remove(name);
+        machines.remove(name);
         if (rules != null) {
             rules.values().forEach(rule -> rule.targets.values().forEach(t -> stopDispatcher(rule, t)));
             rules.values().forEach(rule -> tags.remove(rule.arn));
@@ -155,24 +173,36 @@ public final class LocalEventBus implements AutoCloseable {
         if (pattern.length() > 4096) {
             throw EventBridgeApiException.validation("EventPattern is longer than 4096 characters.");
         }
-        Machine machine = new Machine();
+        validatePattern(pattern);
+        Machine machine = machines.get(busName);
+        BusRule rule = rules.computeIfAbsent(name, n -> new BusRule(n, ruleArn(busName, n), busName));
+        // Tags count only when PutRule creates the rule; an update keeps the rule's tags (use TagResource)
+        tags.putIfAbsent(rule.arn, tagMap(request.path("Tags")));
+        try {
+            if (rule.eventPattern != null) {
+                machine.deleteRule(name, rule.eventPattern);
+            }
+            machine.addRule(name, pattern);
+        } catch (IOException e) {
+            throw new IllegalStateException("a validated pattern failed to compile", e);
+        }
+        rule.eventPattern = pattern;
+        rule.state = request.path("State").asText("ENABLED");
+        rule.description = request.path("Description").asText(null);
+        return JSON.createObjectNode().put("RuleArn", rule.arn);
+    }
+
+    /** Compiles {@code pattern} on its own, so a bad one never reaches a bus's machine. */
+    private static void validatePattern(String pattern) {
         try {
             JsonNode tree = JSON.readTree(pattern);
             if (tree == null || !tree.isObject()) {
                 throw new IOException("Event pattern must be a JSON object");
             }
-            machine.addRule(name, pattern);
+            Machine.builder().build().addRule("check", pattern);
         } catch (IOException | RuntimeException e) {
             throw new EventBridgeApiException("InvalidEventPatternException", "Event pattern is not valid. Reason: " + e.getMessage());
         }
-        BusRule rule = rules.computeIfAbsent(name, n -> new BusRule(n, ruleArn(busName, n), busName));
-        // Tags count only when PutRule creates the rule; an update keeps the rule's tags (use TagResource)
-        tags.putIfAbsent(rule.arn, tagMap(request.path("Tags")));
-        rule.eventPattern = pattern;
-        rule.machine = machine;
-        rule.state = request.path("State").asText("ENABLED");
-        rule.description = request.path("Description").asText(null);
-        return JSON.createObjectNode().put("RuleArn", rule.arn);
     }
 
     private synchronized ObjectNode deleteRule(ObjectNode request) {
@@ -185,6 +215,11 @@ public final class LocalEventBus implements AutoCloseable {
             }
             rules.remove(rule.name);
             tags.remove(rule.arn);
+            try {
+                machines.get(busName).deleteRule(rule.name, rule.eventPattern);
+            } catch (IOException e) {
+                throw new IllegalStateException("a stored pattern failed to parse", e);
+            }
         }
         return JSON.createObjectNode();
     }
@@ -372,7 +407,7 @@ public final class LocalEventBus implements AutoCloseable {
             throw new EventBridgeApiException("MalformedDetail", "Detail is malformed.");
         }
         String busName = busName(entry.path("EventBusName").asText("default"));
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         Instant time = entry.has("Time") ? Instant.ofEpochMilli((long) (entry.get("Time").asDouble() * 1000)) : now;
         String id = UUID.randomUUID().toString();
         // docs/aws-behaviour.md §2.1 envelope; time has second precision
@@ -393,8 +428,9 @@ public final class LocalEventBus implements AutoCloseable {
             if (rules == null) {
                 throw EventBridgeApiException.notFound("Event bus " + busName + " does not exist.");
             }
-            for (BusRule rule : rules.values()) {
-                if ("ENABLED".equals(rule.state) && !rule.machine.rulesForJSONEvent(event).isEmpty()) {
+            for (String matched : machines.get(busName).rulesForJSONEvent(event)) {
+                BusRule rule = rules.get(matched);
+                if (rule != null && "ENABLED".equals(rule.state)) {
                     rule.targets.values().forEach(t -> deliveries.add(Map.entry(rule, t)));
                 }
             }
@@ -403,18 +439,19 @@ public final class LocalEventBus implements AutoCloseable {
             matchedEvents.incrementAndGet();
         }
         String ingestion = MILLIS.format(now);
+        String original = deliveries.isEmpty() ? null : write(event);
         for (Map.Entry<BusRule, BusTarget> delivery : deliveries) {
             BusRule rule = delivery.getKey();
             BusTarget target = delivery.getValue();
             dispatcher(rule, target).enqueue(new TargetDispatcher.Delivery(
-                    target.body(event, rule, ingestion), target.messageGroupId(event), now));
+                    target.body(event, rule, ingestion), target.messageGroupId(event), original, now, 0));
         }
         return id;
     }
 
     private TargetDispatcher dispatcher(BusRule rule, BusTarget target) {
         return dispatchers.computeIfAbsent(rule.arn + "|" + target.id(),
-                key -> new TargetDispatcher(sqs, rule.arn, target, initialBackoff, maxBackoff));
+                key -> new TargetDispatcher(sqs, rule.arn, target, backoff, retryTimer, clock));
     }
 
     private void stopDispatcher(BusRule rule, BusTarget target) {
@@ -479,6 +516,7 @@ public final class LocalEventBus implements AutoCloseable {
     public void close() {
         dispatchers.values().forEach(TargetDispatcher::close);
         dispatchers.clear();
+        retryTimer.shutdownNow();
     }
 
     public static final class Builder {
@@ -488,6 +526,7 @@ public final class LocalEventBus implements AutoCloseable {
         private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
         private Duration initialBackoff = Duration.ofMillis(200);
         private Duration maxBackoff = Duration.ofSeconds(30);
+        private Clock clock = Clock.systemUTC();
 
         private Builder() {}
 
@@ -516,6 +555,12 @@ public final class LocalEventBus implements AutoCloseable {
         public Builder retryBackoff(Duration initial, Duration max) {
             this.initialBackoff = initial;
             this.maxBackoff = max;
+            return this;
+        }
+
+        /** The bus's clock: event times and the targets' {@code MaximumEventAgeInSeconds} (tests move it). */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.pipekit.pipes.runtime;
 
+import io.pipekit.pipes.internal.Backoff;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -164,6 +165,25 @@ final class PipeRunner {
 
     boolean isRunning() {
         return running && !Thread.currentThread().isInterrupted();
+    }
+
+    /** When the target's run of customer errors began (null while it delivers); docs/aws-behaviour.md §1.9. */
+    private final java.util.concurrent.atomic.AtomicReference<java.time.Instant> failingSince = new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** The target refused a send with a customer error: stops the pipe once that has gone on for {@code targetFailureStop}. */
+    void targetFailed(String reason) {
+        java.time.Instant now = java.time.Instant.now();
+        failingSince.compareAndSet(null, now);
+        java.time.Instant since = failingSince.get();
+        if (since != null && Duration.between(since, now).compareTo(options.targetFailureStop()) >= 0) {
+            sourceGone("Pipes stopped this pipe after " + Duration.between(since, now).toSeconds() + " s of continuous errors from its target "
+                    + settings.targetArn() + " (" + reason + "). Fix the target, then start the pipe again.");
+        }
+    }
+
+    /** A send reached the target: the run of customer errors, if any, is over. */
+    void targetDelivered() {
+        failingSince.set(null);
     }
 
     void sourceGone(String reason) {

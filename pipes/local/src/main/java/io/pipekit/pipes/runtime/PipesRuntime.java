@@ -38,21 +38,29 @@ public final class PipesRuntime implements AutoCloseable {
      * {@code initialBackoff}/{@code maxBackoff}: retry delays after target failures.
      * {@code sqsWaitTime}: long-poll wait of SQS sources. {@code shardDiscoveryInterval}: how often
      * new shards are looked for. {@code stopGrace}: how long a stop waits for the batch in flight.
+     * {@code targetFailureStop}: how long a target may answer nothing but customer errors (4xx: queue
+     * missing, access denied) before the pipe is stopped with a {@code StateReason}, as AWS disables a
+     * pipe on "nearly continuous 4xx errors" (docs/aws-behaviour.md §1.9; AWS gives no figure, 5
+     * minutes by default here).
      */
     public record Options(Duration idlePollInterval, Duration initialBackoff, Duration maxBackoff,
-            Duration sqsWaitTime, Duration shardDiscoveryInterval, Duration stopGrace) {
+            Duration sqsWaitTime, Duration shardDiscoveryInterval, Duration stopGrace, Duration targetFailureStop) {
 
         public static Options defaults() {
             return new Options(Duration.ofMillis(200), Duration.ofMillis(500), Duration.ofSeconds(30),
-                    Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10));
+                    Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMinutes(5));
         }
 
         public Options withBackoff(Duration initial, Duration max) {
-            return new Options(idlePollInterval, initial, max, sqsWaitTime, shardDiscoveryInterval, stopGrace);
+            return new Options(idlePollInterval, initial, max, sqsWaitTime, shardDiscoveryInterval, stopGrace, targetFailureStop);
         }
 
         public Options withIdlePollInterval(Duration interval) {
-            return new Options(interval, initialBackoff, maxBackoff, sqsWaitTime, shardDiscoveryInterval, stopGrace);
+            return new Options(interval, initialBackoff, maxBackoff, sqsWaitTime, shardDiscoveryInterval, stopGrace, targetFailureStop);
+        }
+
+        public Options withTargetFailureStop(Duration after) {
+            return new Options(idlePollInterval, initialBackoff, maxBackoff, sqsWaitTime, shardDiscoveryInterval, stopGrace, after);
         }
     }
 
@@ -190,30 +198,19 @@ public final class PipesRuntime implements AutoCloseable {
     }
 
     /**
-     * {@code UpdatePipe}: {@code Source} and {@code StartingPosition} are immutable; the parameter
-     * objects are replaced as a whole (omitted fields revert to defaults), docs/aws-behaviour.md §1.10.
+     * {@code UpdatePipe} (docs/aws-behaviour.md §1.10): top-level fields the request leaves out keep
+     * their values; inside {@code SourceParameters}, {@code TargetParameters} and
+     * {@code EnrichmentParameters} each member given replaces its old value whole, so a
+     * service-specific object such as {@code KinesisStreamParameters} reverts every optional field it
+     * omits to the default, while members not given (e.g. {@code FilterCriteria}) stay. {@code Source}
+     * and {@code StartingPosition} are immutable; {@code Tags} are not part of the request.
      */
     public PipeDefinition.Description update(PipeDefinition definition) {
         Pipe pipe = require(definition.name());
         PipeRunner runner;
         synchronized (pipe) {
             requireSettled(pipe);
-            com.fasterxml.jackson.databind.node.ObjectNode request = definition.request();
-            if (!request.has("Source")) {
-                request.put("Source", pipe.definition.source());
-            }
-            if (!request.has("RoleArn")) {
-                request.put("RoleArn", pipe.definition.roleArn());
-            }
-            if (!request.has("Target")) {
-                request.put("Target", pipe.definition.target());
-            }
-            // UpdatePipe has no Tags member (docs/aws-behaviour.md §1.10: Tags only on CreatePipe): the pipe keeps its tags
-            if (pipe.definition.request().has("Tags")) {
-                request.set("Tags", pipe.definition.request().get("Tags"));
-            } else {
-                request.remove("Tags");
-            }
+            com.fasterxml.jackson.databind.node.ObjectNode request = merge(pipe.definition.request(), definition.request());
             // UpdatePipe's stream parameters have no StartingPosition: it is immutable and carries over
             String member = pipe.settings.kind().parametersMember;
             com.fasterxml.jackson.databind.JsonNode old = pipe.definition.sourceParameters().path(member);
@@ -233,7 +230,7 @@ public final class PipesRuntime implements AutoCloseable {
             }
             pipe.definition = merged;
             pipe.settings = settings;
-            pipe.desiredState = merged.request().has("DesiredState") ? merged.desiredState() : pipe.desiredState;
+            pipe.desiredState = definition.request().has("DesiredState") ? merged.desiredState() : pipe.desiredState;
             pipe.currentState = PipeState.UPDATING;
             pipe.stateReason = null;
             pipe.lastModifiedTime = Instant.now();
@@ -249,6 +246,35 @@ public final class PipesRuntime implements AutoCloseable {
         });
         return updating;
     }
+
+    /** The pipe's request after an {@code UpdatePipe} with {@code update} on {@code current}, as above. */
+    static com.fasterxml.jackson.databind.node.ObjectNode merge(com.fasterxml.jackson.databind.node.ObjectNode current,
+            com.fasterxml.jackson.databind.node.ObjectNode update) {
+        com.fasterxml.jackson.databind.node.ObjectNode merged = current.deepCopy();
+        update.properties().forEach(field -> {
+            String name = field.getKey();
+            com.fasterxml.jackson.databind.JsonNode value = field.getValue();
+            if (name.equals("Tags")) {
+                return; // UpdatePipe has no Tags member: tags change through TagResource/UntagResource only
+            }
+            if (PARAMETER_OBJECTS.contains(name) && value.isObject() && merged.path(name).isObject()) {
+                com.fasterxml.jackson.databind.node.ObjectNode parameters = (com.fasterxml.jackson.databind.node.ObjectNode) merged.get(name);
+                value.properties().forEach(member -> parameters.set(member.getKey(), member.getValue().deepCopy()));
+            } else {
+                merged.set(name, value.deepCopy());
+            }
+        });
+        // docs/aws-behaviour.md §1.6: an empty InputTemplate removes the template
+        for (String parameters : List.of("TargetParameters", "EnrichmentParameters")) {
+            com.fasterxml.jackson.databind.JsonNode template = merged.path(parameters).path("InputTemplate");
+            if (template.isTextual() && template.asText().isEmpty()) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) merged.get(parameters)).remove("InputTemplate");
+            }
+        }
+        return merged;
+    }
+
+    private static final java.util.Set<String> PARAMETER_OBJECTS = java.util.Set.of("SourceParameters", "TargetParameters", "EnrichmentParameters");
 
     /** {@code DeletePipe}: {@code DELETING}, then gone (with its checkpoints). */
     public PipeDefinition.Description delete(String name) {
@@ -323,7 +349,11 @@ public final class PipesRuntime implements AutoCloseable {
         }
     }
 
-    /** A source that disappeared stops the pipe with a {@code StateReason} (docs/aws-behaviour.md §1.9). */
+    /**
+     * A source that disappeared, or a target that answered only customer errors for
+     * {@link Options#targetFailureStop}, stops the pipe with a {@code StateReason}
+     * (docs/aws-behaviour.md §1.9): {@code CurrentState} {@code STOPPED}, {@code DesiredState} unchanged.
+     */
     private void autoStop(Pipe pipe, String reason) {
         LOG.warn("pipe {} stopped: {}", pipe.definition.name(), reason);
         PipeRunner runner;

@@ -171,6 +171,9 @@ final class ShardPoller implements Runnable {
                     next.add(entry);
                 }
             }
+            if (failures.size() < messages.size()) {
+                runner.targetDelivered();
+            }
             if (next.isEmpty()) {
                 return true;
             }
@@ -178,6 +181,10 @@ final class ShardPoller implements Runnable {
             String reason = failures.isEmpty() ? remaining.getFirst().renderError() : failures.getFirst().code() + ": " + failures.getFirst().reason();
             if (customer) {
                 customerFailures++;
+                runner.targetFailed(reason);
+                if (!runner.isRunning()) {
+                    return false; // stopped for a target that keeps refusing: no checkpoint, StartPipe retries the batch
+                }
                 if (settings.maximumRetryAttempts() >= 0 && customerFailures > settings.maximumRetryAttempts()) {
                     return deadLetter(remaining, DeadLetterRecord.RETRY_ATTEMPTS_EXHAUSTED, invokes, reason);
                 }

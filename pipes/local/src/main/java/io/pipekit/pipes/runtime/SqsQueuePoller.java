@@ -119,6 +119,11 @@ final class SqsQueuePoller implements Runnable {
         }
         delete(queueUrl, delivered);
         runner.metrics().delivered(delivered.size());
+        if (!delivered.isEmpty()) {
+            runner.targetDelivered();
+        }
+        failures.stream().filter(SqsTarget.Failure::customer).findFirst()
+                .ifPresent(f -> runner.targetFailed(f.code() + ": " + f.reason()));
         if (!failures.isEmpty()) {
             LOG.warn("pipe {}: {} of {} messages not delivered ({}: {}); they return after the visibility timeout",
                     settings.pipeName(), failures.size(), toSend.size(), failures.getFirst().code(), failures.getFirst().reason());

@@ -1,5 +1,6 @@
 package io.pipekit.pipes.runtime;
 
+import io.pipekit.pipes.internal.SqsLimits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +26,6 @@ final class SqsTarget {
      * counting), docs/aws-behaviour.md §1.9.
      */
     record Failure(Message message, boolean customer, String code, String reason) {}
-
-    private static final int MAX_ENTRIES = 10;
-    private static final int MAX_BATCH_BYTES = 1024 * 1024;
 
     private final SqsClient sqs;
     private final String queueArn;
@@ -102,7 +100,7 @@ final class SqsTarget {
         int bytes = 0;
         for (Message message : messages) {
             int size = message.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-            if (!current.isEmpty() && (current.size() == MAX_ENTRIES || bytes + size > MAX_BATCH_BYTES)) {
+            if (!current.isEmpty() && (current.size() == SqsLimits.MAX_BATCH_ENTRIES || bytes + size > SqsLimits.MAX_BATCH_BYTES)) {
                 chunks.add(current);
                 current = new ArrayList<>();
                 bytes = 0;

@@ -184,6 +184,21 @@ class EventBusTest {
         assertThat(dead.messageAttributes()).containsKeys("ERROR_CODE", "ERROR_MESSAGE");
     }
 
+    @Test
+    void inputTransformerRendersAsAwsDoesEvenWhereThatBreaksTheJson() throws Exception {
+        String queue = cloud.sqs().createQueue("eb-render", Map.of());
+        events.putRule(b -> b.name("render").eventPattern("{\"source\":[\"render-shop\"]}"));
+        // docs/aws-behaviour.md §2.4: minified; an object inside quotes loses its quotes; text is not escaped; a missing path renders nothing
+        events.putTargets(b -> b.rule("render").targets(t -> t.id("q").arn(EmbeddedSqs.queueArn("eb-render")).inputTransformer(x -> x
+                .inputPathsMap(Map.of("d", "$.detail", "q", "$.detail.q", "none", "$.detail.none"))
+                .inputTemplate("{\n  \"asText\": \"<d>\",\n  \"quote\": \"<q>\",\n  \"none\": \"[<none>]\"\n}"))));
+        events.putEvents(b -> b.entries(PutEventsRequestEntry.builder().source("render-shop").detailType("T").detail("{\"q\":\"ok\"}").build()));
+        assertThat(receiveOne(queue).body()).isEqualTo("{\"asText\":\"{q:ok}\",\"quote\":\"ok\",\"none\":\"[]\"}");
+
+        events.putEvents(b -> b.entries(PutEventsRequestEntry.builder().source("render-shop").detailType("T").detail("{\"q\":\"say \\\"hi\\\"\"}").build()));
+        assertThat(receiveOne(queue).body()).as("not valid JSON, as on AWS").contains("\"quote\": \"say \"hi\"\"");
+    }
+
     private static PutEventsRequestEntry entry(String bus, String detail) {
         return PutEventsRequestEntry.builder().eventBusName(bus).source("shop").detailType("OrderPlaced").detail(detail).build();
     }

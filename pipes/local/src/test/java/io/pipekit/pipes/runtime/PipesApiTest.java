@@ -39,7 +39,8 @@ class PipesApiTest {
     @BeforeAll
     static void startStack() {
         cloud = LocalCloud.builder().withKinesis().withPipes(PipesRuntime.Options.defaults()
-                .withIdlePollInterval(Duration.ofMillis(50)).withBackoff(Duration.ofMillis(50), Duration.ofMillis(200))).start();
+                .withIdlePollInterval(Duration.ofMillis(50)).withBackoff(Duration.ofMillis(50), Duration.ofMillis(200))
+                .withTargetFailureStop(Duration.ofSeconds(2))).start();
         pipes = cloud.pipesClient();
         kinesis = cloud.kinesisClient();
         sqs = cloud.sqsClient();
@@ -123,5 +124,81 @@ class PipesApiTest {
                 .sourceParameters(p -> p.kinesisStreamParameters(k -> k.startingPosition(KinesisStreamStartPosition.LATEST)))))
                 .isInstanceOf(ConflictException.class);
         await().until(() -> pipes.describePipe(b -> b.name("dup")).currentState() == PipeState.STOPPED);
+    }
+
+    @Test
+    void updatePipeKeepsOmittedFieldsAndReplacesEachParameterObjectWhole() throws Exception {
+        String queue = cloud.sqs().createQueue("upd-worker", Map.of());
+        cloud.sqs().createQueue("upd-dlq", Map.of());
+        // a stream of its own: the lifecycle test reads api-orders from TRIM_HORIZON
+        kinesis.createStream(b -> b.streamName("upd-orders").shardCount(1));
+        await().until(() -> kinesis.describeStreamSummary(b -> b.streamName("upd-orders")).streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
+        String source = "arn:aws:kinesis:us-east-1:000000000000:stream/upd-orders";
+        String role = "arn:aws:iam::000000000000:role/pipe-role";
+        pipes.createPipe(b -> b.name("upd-pipe").source(source).target(EmbeddedSqs.queueArn("upd-worker")).roleArn(role)
+                .description("kept").desiredState(RequestedPipeState.STOPPED)
+                .sourceParameters(p -> p.kinesisStreamParameters(k -> k.startingPosition(KinesisStreamStartPosition.LATEST).batchSize(7)
+                                .maximumRetryAttempts(3).deadLetterConfig(d -> d.arn(EmbeddedSqs.queueArn("upd-dlq"))))
+                        .filterCriteria(f -> f.filters(x -> x.pattern("{\"data\":{\"keep\":[true]}}"))))
+                .targetParameters(t -> t.inputTemplate("{\"n\":<$.data.n>}")));
+        await().until(() -> pipes.describePipe(b -> b.name("upd-pipe")).currentState() == PipeState.STOPPED);
+
+        // docs/aws-behaviour.md §1.10: a field the request leaves out keeps its value
+        pipes.updatePipe(b -> b.name("upd-pipe").roleArn(role).desiredState(RequestedPipeState.RUNNING));
+        await().until(() -> pipes.describePipe(b -> b.name("upd-pipe")).currentState() == PipeState.RUNNING);
+        DescribePipeResponse kept = pipes.describePipe(b -> b.name("upd-pipe"));
+        assertThat(kept.description()).isEqualTo("kept");
+        assertThat(kept.target()).isEqualTo(EmbeddedSqs.queueArn("upd-worker"));
+        assertThat(kept.targetParameters().inputTemplate()).isEqualTo("{\"n\":<$.data.n>}");
+        assertThat(kept.sourceParameters().filterCriteria().filters()).extracting(f -> f.pattern()).containsExactly("{\"data\":{\"keep\":[true]}}");
+        assertThat(kept.sourceParameters().kinesisStreamParameters().batchSize()).isEqualTo(7);
+        assertThat(kept.sourceParameters().kinesisStreamParameters().maximumRetryAttempts()).isEqualTo(3);
+        assertThat(kept.sourceParameters().kinesisStreamParameters().deadLetterConfig().arn()).isEqualTo(EmbeddedSqs.queueArn("upd-dlq"));
+        kinesis.putRecord(b -> b.streamName("upd-orders").partitionKey("k").data(SdkBytes.fromUtf8String("{\"keep\":false,\"n\":10}")));
+        kinesis.putRecord(b -> b.streamName("upd-orders").partitionKey("k").data(SdkBytes.fromUtf8String("{\"keep\":true,\"n\":11}")));
+        assertThat(Received.await(sqs, queue, 1)).extracting(m -> m.body()).containsExactly("{\"n\":11}");
+
+        // a service-specific parameter object given is replaced whole: what it omits reverts to the default
+        pipes.updatePipe(b -> b.name("upd-pipe").roleArn(role).sourceParameters(p -> p.kinesisStreamParameters(k -> k.batchSize(5))));
+        await().until(() -> pipes.describePipe(b -> b.name("upd-pipe")).currentState() == PipeState.RUNNING);
+        DescribePipeResponse replaced = pipes.describePipe(b -> b.name("upd-pipe"));
+        assertThat(replaced.sourceParameters().kinesisStreamParameters().batchSize()).isEqualTo(5);
+        assertThat(replaced.sourceParameters().kinesisStreamParameters().deadLetterConfig()).isNull();
+        assertThat(replaced.sourceParameters().kinesisStreamParameters().startingPosition()).isEqualTo(KinesisStreamStartPosition.LATEST);
+        assertThat(replaced.sourceParameters().filterCriteria().filters()).hasSize(1);
+        assertThat(replaced.desiredStateAsString()).isEqualTo("RUNNING");
+
+        // docs/aws-behaviour.md §1.6: an empty InputTemplate removes the template
+        pipes.updatePipe(b -> b.name("upd-pipe").roleArn(role).targetParameters(t -> t.inputTemplate("")));
+        await().until(() -> pipes.describePipe(b -> b.name("upd-pipe")).currentState() == PipeState.RUNNING);
+        assertThat(pipes.describePipe(b -> b.name("upd-pipe")).targetParameters().inputTemplate()).isNull();
+        pipes.deletePipe(b -> b.name("upd-pipe"));
+    }
+
+    @Test
+    void aTargetThatKeepsRefusingStopsThePipeWithAStateReason() throws Exception {
+        kinesis.createStream(b -> b.streamName("stuck-orders").shardCount(1));
+        await().until(() -> kinesis.describeStreamSummary(b -> b.streamName("stuck-orders")).streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
+        String queue = cloud.sqs().createQueue("stuck-worker", Map.of());
+        pipes.createPipe(b -> b.name("stuck").source("arn:aws:kinesis:us-east-1:000000000000:stream/stuck-orders").target(EmbeddedSqs.queueArn("stuck-worker"))
+                .roleArn("arn:aws:iam::000000000000:role/pipe-role")
+                // retried without limit: only the auto-stop ends it
+                .sourceParameters(p -> p.kinesisStreamParameters(k -> k.startingPosition(KinesisStreamStartPosition.TRIM_HORIZON).maximumRetryAttempts(-1))));
+        await().until(() -> pipes.describePipe(b -> b.name("stuck")).currentState() == PipeState.RUNNING);
+        sqs.deleteQueue(b -> b.queueUrl(queue));
+        kinesis.putRecord(b -> b.streamName("stuck-orders").partitionKey("k").data(SdkBytes.fromUtf8String("{\"n\":1}")));
+
+        // docs/aws-behaviour.md §1.9: nearly continuous 4xx errors disable the pipe with an explanatory StateReason
+        await().atMost(Duration.ofSeconds(30)).until(() -> pipes.describePipe(b -> b.name("stuck")).currentState() == PipeState.STOPPED);
+        DescribePipeResponse stopped = pipes.describePipe(b -> b.name("stuck"));
+        assertThat(stopped.stateReason()).contains("continuous errors from its target").contains(EmbeddedSqs.queueArn("stuck-worker"));
+        assertThat(stopped.desiredStateAsString()).isEqualTo("RUNNING");
+
+        // nothing was checkpointed: once the queue is back, StartPipe delivers the record
+        String back = cloud.sqs().createQueue("stuck-worker", Map.of());
+        pipes.startPipe(b -> b.name("stuck"));
+        assertThat(Received.await(sqs, back, 1)).hasSize(1);
+        assertThat(pipes.describePipe(b -> b.name("stuck")).stateReason()).isNull();
+        pipes.deletePipe(b -> b.name("stuck"));
     }
 }

@@ -60,4 +60,30 @@ class TemplateTest {
     void variablesAreListedInOrder() {
         assertThat(Template.parse("{\"a\":<$.x>,\"b\":\"<aws.pipes.pipe-name>\"} a < b").variables()).containsExactly("$.x", "aws.pipes.pipe-name");
     }
+
+    @Test
+    void anObjectInsideAQuotedStringLosesItsQuotesAsOnAws() throws Exception {
+        JsonNode record = JSON.readTree("{\"data\":{\"key\":\"value\",\"n\":[1,\"two\"]}}");
+        // docs/aws-behaviour.md §1.6 / §2.4: no repair into an escaped JSON string
+        for (Template.Dialect dialect : Template.Dialect.values()) {
+            assertThat(Template.parse("{\"payload\":\"<$.data>\"}", dialect).render(name -> JsonPath.parse(name).read(record)))
+                    .isEqualTo("{\"payload\":\"{key:value,n:[1,two]}\"}");
+        }
+    }
+
+    @Test
+    void ruleTemplatesDoNotEscapeTextRenderMissingVariablesAsNothingAndAreMinified() throws Exception {
+        JsonNode event = JSON.readTree("{\"q\":\"he said \\\"hi\\\"\",\"n\":1}");
+        // docs/aws-behaviour.md §2.4: values extracted by InputPath are not escaped: the result is not JSON, as on AWS
+        assertThat(Template.parse("{\"text\":\"say <$.q>\"}", Template.Dialect.RULE).render(name -> JsonPath.parse(name).read(event)))
+                .isEqualTo("{\"text\":\"say he said \"hi\"\"}");
+        // a variable whose path is missing does not appear in the output
+        assertThat(Template.parse("{\"a\":<$.missing>,\"b\":\"x<$.missing>y\"}", Template.Dialect.RULE).render(name -> JsonPath.parse(name).read(event)))
+                .isEqualTo("{\"a\":,\"b\":\"xy\"}");
+        // the JSON passed to the target is minified
+        assertThat(Template.parse("{\n  \"n\" : <$.n>,\n  \"s\" : \"a  b\"\n}", Template.Dialect.RULE).render(name -> JsonPath.parse(name).read(event)))
+                .isEqualTo("{\"n\":1,\"s\":\"a  b\"}");
+        assertThat(Template.parse("Order <$.n> is  here", Template.Dialect.RULE).render(name -> JsonPath.parse(name).read(event)))
+                .isEqualTo("Order 1 is  here");
+    }
 }
