@@ -18,6 +18,10 @@ final class AwsOptions {
     @Option(names = "--endpoint-url", description = "send every AWS call to this endpoint (like the AWS CLI option); otherwise AWS_ENDPOINT_URL[_<SERVICE>] or AWS")
     java.net.URI endpoint;
 
+    @Option(names = "--copilot", paramLabel = "APP/ENV/SERVICE", description = {"the worker queue is this Copilot Worker Service's: found by Copilot's tags,",
+            "not by queue.name; its queue and key policies are left to Copilot (they come from overrides/cfn.patches.yml)"})
+    String copilot;
+
     AwsClients clients() {
         return AwsClients.fromEnvironment(!noIam, endpoint);
     }
@@ -27,6 +31,14 @@ final class AwsOptions {
         if (d == null) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--wait must look like 90s, 5m or 1h, got '" + wait + "'");
         }
-        return new ProvisionOptions(d, Duration.ofMillis(250));
+        ProvisionOptions o = new ProvisionOptions(d, Duration.ofMillis(250));
+        if (copilot != null) {
+            try {
+                o = o.withCopilot(ProvisionOptions.CopilotService.parse(copilot));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--copilot: " + e.getMessage());
+            }
+        }
+        return o;
     }
 }

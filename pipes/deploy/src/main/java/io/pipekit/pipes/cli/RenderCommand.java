@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "render", mixinStandardHelpOptions = true,
         description = {"Render the spec to CloudFormation: Copilot addons + overrides/cfn.patches.yml under --copilot-dir/<worker>/,",
-                "and a standalone template (--standalone) for deploying without the Copilot CLI."})
+                "and the standalone stack (--standalone): the whole worker service for `aws cloudformation deploy`.",
+                "Files an earlier render wrote there and this one no longer produces are deleted."})
 final class RenderCommand implements Callable<Integer> {
 
     @Mixin
@@ -27,6 +28,9 @@ final class RenderCommand implements Callable<Integer> {
     @Option(names = "--standalone", description = "also write the standalone template here, e.g. copilot/standalone/pipekit-stack.yml")
     Path standalone;
 
+    @Option(names = "--no-copilot", description = "write only the standalone template, not the Copilot files")
+    boolean noCopilot;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec cmd;
 
@@ -36,8 +40,13 @@ final class RenderCommand implements Callable<Integer> {
         if (spec == null) {
             return 1;
         }
-        for (Path p : CloudFormationRenderer.write(spec, worker, copilotDir, standalone)) {
-            cmd.commandLine().getOut().println("wrote " + p);
+        try {
+            for (String line : CloudFormationRenderer.write(spec, noCopilot ? null : worker, copilotDir, standalone)) {
+                cmd.commandLine().getOut().println(line);
+            }
+        } catch (IllegalArgumentException refused) {
+            cmd.commandLine().getErr().println("error: " + refused.getMessage());
+            return 1;
         }
         return 0;
     }

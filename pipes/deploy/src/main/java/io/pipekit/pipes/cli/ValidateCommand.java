@@ -13,6 +13,10 @@ final class ValidateCommand implements Callable<Integer> {
     @Mixin
     SpecFile specFile;
 
+    @picocli.CommandLine.Option(names = "--name-prefix", description = {"also check names made with this prefix against AWS limits,",
+            "e.g. the Copilot one: <app>-<env>-<service>-"})
+    String namePrefix;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec cmd;
 
@@ -20,6 +24,20 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         SubscriptionSpec spec = specFile.load(cmd.commandLine().getErr());
         if (spec == null) {
+            return 1;
+        }
+        // every path's prefix: the SDK's, the standalone stack's longest allowed Prefix (31) plus '-', and the user's
+        java.util.Map<String, String> prefixes = new java.util.LinkedHashMap<>();
+        prefixes.put("apply", spec.resourcePrefix());
+        prefixes.put("standalone stack", "p".repeat(31) + "-");
+        if (namePrefix != null) {
+            prefixes.put("--name-prefix", namePrefix);
+        }
+        io.pipekit.pipes.model.Deployment model = io.pipekit.pipes.model.Deployment.of(spec);
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        prefixes.forEach((path, prefix) -> model.nameProblems(prefix).forEach(p -> problems.add(specFile.file + ": " + path + ": " + p)));
+        if (!problems.isEmpty()) {
+            problems.forEach(cmd.commandLine().getErr()::println);
             return 1;
         }
         cmd.commandLine().getOut().printf("%s: valid (%d pipes, %d rules, %d topics)%n",

@@ -1,5 +1,7 @@
 package io.pipekit.pipes.provision;
 
+import software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient;
+
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -24,6 +26,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * @param iam null to skip role management (the local runtime has no IAM); pipes then get the
  *     role ARN pipekit would have created, which the local runtime ignores
  * @param sns null to skip topic subscriptions (plan and apply carry a note naming them)
+ * @param tagging null where there is none; only {@code --copilot} (finding a Copilot queue by its tags) needs it
  */
 public record AwsClients(
         PipesClient pipes,
@@ -32,7 +35,14 @@ public record AwsClients(
         IamClient iam,
         KinesisClient kinesis,
         DynamoDbClient dynamodb,
-        SnsClient sns) implements AutoCloseable {
+        SnsClient sns,
+        ResourceGroupsTaggingApiClient tagging) implements AutoCloseable {
+
+    /** Without the tagging client, which only finding a Copilot queue by its tags needs. */
+    public AwsClients(PipesClient pipes, EventBridgeClient events, SqsClient sqs, IamClient iam, KinesisClient kinesis,
+            DynamoDbClient dynamodb, SnsClient sns) {
+        this(pipes, events, sqs, iam, kinesis, dynamodb, sns, null);
+    }
 
     /** Clients configured entirely by the standard AWS environment and config files. */
     public static AwsClients fromEnvironment(boolean withIam) {
@@ -55,7 +65,8 @@ public record AwsClients(
                 iam ? with(IamClient.builder().region(software.amazon.awssdk.regions.Region.AWS_GLOBAL), endpoint).build() : null,
                 with(KinesisClient.builder(), endpoint).build(),
                 with(DynamoDbClient.builder(), endpoint).build(),
-                sns ? with(SnsClient.builder(), endpoint).build() : null);
+                sns ? with(SnsClient.builder(), endpoint).build() : null,
+                emulatedPipes ? null : with(ResourceGroupsTaggingApiClient.builder(), endpoint).build());
     }
 
     /**
@@ -79,7 +90,7 @@ public record AwsClients(
 
     @Override
     public void close() {
-        for (AutoCloseable c : new AutoCloseable[] {pipes, events, sqs, iam, kinesis, dynamodb, sns}) {
+        for (AutoCloseable c : new AutoCloseable[] {pipes, events, sqs, iam, kinesis, dynamodb, sns, tagging}) {
             if (c != null) {
                 try {
                     c.close();

@@ -1,5 +1,6 @@
 package io.pipekit.pipes.provision;
 
+
 import io.pipekit.pipes.spec.PipeSubscription;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,14 +39,14 @@ final class PipeReconciler {
 
     private PipeReconciler() {}
 
-    static void plan(Context ctx, Map<String, String> sourceArns, boolean destroy, List<Step> creates, List<Step> deletes) {
+    static void plan(Context ctx, boolean destroy, List<Step> creates, List<Step> deletes) {
         PipesClient pipes = ctx.clients.pipes();
         Set<String> wanted = new HashSet<>();
         if (!destroy) {
             for (PipeSubscription p : ctx.spec.pipes()) {
                 String name = ctx.resourceName(p.name());
                 wanted.add(name);
-                Desired want = desired(ctx, p, sourceArns.get(p.name()));
+                Desired want = desired(ctx, p);
                 DescribePipeResponse have;
                 try {
                     have = pipes.describePipe(b -> b.name(name));
@@ -93,35 +94,10 @@ final class PipeReconciler {
     record Desired(String source, String target, String roleArn, PipeSourceParameters sourceParameters,
             PipeTargetParameters targetParameters, List<String> filters, String inputTemplate) {}
 
-    static Desired desired(Context ctx, PipeSubscription p, String sourceArn) {
-        DeadLetterConfig dlq = p.deadLetterQueue() ? DeadLetterConfig.builder().arn(ctx.queueArnOf(ctx.dlqName(p.name()))).build() : null;
-        Integer window = (int) p.window().toSeconds();
-        Integer maxAge = p.maxRecordAge() == null ? null : (int) p.maxRecordAge().toSeconds();
-        String bisect = p.bisectOnError() ? "AUTOMATIC_BISECT" : null;
-        PipeSourceParameters.Builder sp = PipeSourceParameters.builder();
-        if (!p.filters().isEmpty()) {
-            sp.filterCriteria(FilterCriteria.builder().filters(p.filters().stream().map(f -> Filter.builder().pattern(f).build()).toList()).build());
-        }
-        switch (p.type()) {
-            case KINESIS -> sp.kinesisStreamParameters(PipeSourceKinesisStreamParameters.builder()
-                    .startingPosition(p.startingPosition()).startingPositionTimestamp(p.startingPositionTimestamp())
-                    .batchSize(p.batchSize()).maximumBatchingWindowInSeconds(window).parallelizationFactor(p.parallelization())
-                    .maximumRetryAttempts(p.retries()).maximumRecordAgeInSeconds(maxAge).onPartialBatchItemFailure(bisect)
-                    .deadLetterConfig(dlq).build());
-            case DYNAMODB -> sp.dynamoDBStreamParameters(PipeSourceDynamoDBStreamParameters.builder()
-                    .startingPosition(p.startingPosition())
-                    .batchSize(p.batchSize()).maximumBatchingWindowInSeconds(window).parallelizationFactor(p.parallelization())
-                    .maximumRetryAttempts(p.retries()).maximumRecordAgeInSeconds(maxAge).onPartialBatchItemFailure(bisect)
-                    .deadLetterConfig(dlq).build());
-            case SQS -> sp.sqsQueueParameters(PipeSourceSqsQueueParameters.builder()
-                    .batchSize(p.batchSize()).maximumBatchingWindowInSeconds(window).build());
-        }
-        PipeTargetParameters.Builder tp = PipeTargetParameters.builder().inputTemplate(p.inputTemplate());
-        if (p.fifoGroupId() != null) {
-            tp.sqsQueueParameters(PipeTargetSqsQueueParameters.builder().messageGroupId(p.fifoGroupId())
-                    .messageDeduplicationId(p.deduplicationId()).build());
-        }
-        return new Desired(sourceArn, ctx.queueArn, ctx.roleArn(p.name()), sp.build(), tp.build(), p.filters(), p.inputTemplate());
+    static Desired desired(Context ctx, PipeSubscription p) {
+        io.pipekit.pipes.model.Pipe pipe = new io.pipekit.pipes.model.Pipe(p);
+        return new Desired(ctx.arn(pipe.source()), ctx.queueArn, ctx.roleArn(p.name()), pipe.sourceParameters(ctx::arn),
+                pipe.targetParameters(), p.filters(), p.inputTemplate());
     }
 
     /** docs/aws-behaviour.md §1.10: Source and StartingPosition cannot be changed by UpdatePipe. */

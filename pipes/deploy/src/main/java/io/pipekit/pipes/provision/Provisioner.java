@@ -95,7 +95,7 @@ public final class Provisioner {
             return new Work(ctx, List.of(), List.of());
         }
         List<Step> steps = new ArrayList<>(queueSteps);
-        Map<String, String> sources = destroy ? Map.of() : resolveSources(ctx);
+        ctx.sourceArns = destroy ? Map.of() : resolveSources(ctx);
         List<Step> dlqCreates = new ArrayList<>(), dlqDeletes = new ArrayList<>();
         List<Step> roleCreates = new ArrayList<>(), roleDeletes = new ArrayList<>();
         List<Step> pipeCreates = new ArrayList<>(), pipeDeletes = new ArrayList<>();
@@ -103,8 +103,8 @@ public final class Provisioner {
         List<Step> ruleCreates = new ArrayList<>(), ruleDeletes = new ArrayList<>();
         List<Step> topicCreates = new ArrayList<>(), topicDeletes = new ArrayList<>();
         QueueReconciler.planDeadLetterQueues(ctx, destroy, dlqCreates, dlqDeletes);
-        RoleReconciler.plan(ctx, sources, destroy, roleCreates, roleDeletes);
-        PipeReconciler.plan(ctx, sources, destroy, pipeCreates, pipeDeletes);
+        RoleReconciler.plan(ctx, destroy, roleCreates, roleDeletes);
+        PipeReconciler.plan(ctx, destroy, pipeCreates, pipeDeletes);
         TopicReconciler.plan(ctx, destroy, topicCreates, topicDeletes);
         RuleReconciler.plan(ctx, destroy, ruleCreates, ruleDeletes);
         QueuePolicyReconciler.plan(ctx, destroy, policy);

@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pipekit.pipes.spec.RuleSubscription;
-import io.pipekit.pipes.spec.TopicSubscription;
+import io.pipekit.pipes.model.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,17 +27,17 @@ final class QueuePolicyReconciler {
     static void plan(Context ctx, boolean destroy, List<Step> out) {
         List<ObjectNode> want = new ArrayList<>();
         if (!destroy) {
-            for (RuleSubscription r : ctx.spec.rules()) {
-                want.add(eventsStatement(ruleSid(ctx, r), ctx.queueArn, ctx.ruleArn(r)));
-            }
-            for (TopicSubscription t : ctx.spec.topics()) {
-                want.add(snsStatement(topicSid(ctx, t), ctx.queueArn, t.topicArn()));
-            }
-            if (!ctx.spec.rules().isEmpty() && ctx.queueKmsKey != null) {
+            ctx.model.queuePolicy().forEach(st -> want.add(st.toJson(ctx::json)));
+            if (!ctx.model.keyPolicy().isEmpty() && ctx.queueKmsKey != null && !ctx.copilotQueue) {
                 ctx.notes.add("the worker queue is encrypted with KMS key " + ctx.queueKmsKey + ": its key policy must allow "
-                        + "events.amazonaws.com kms:GenerateDataKey and kms:Decrypt, or rules fail silently "
-                        + "(docs/aws-behaviour.md §2.4, §6.3). For Copilot, `pipekit render` writes that into overrides/cfn.patches.yml.");
+                        + ctx.model.keyPolicy().stream().map(k -> ((Statement.Principal.Service) k.principal()).name()).toList()
+                        + " kms:GenerateDataKey and kms:Decrypt, or deliveries fail silently (docs/aws-behaviour.md §2.4, §6.3);"
+                        + " pipekit does not edit key policies");
             }
+        }
+        if (ctx.copilotQueue) {
+            planCopilotOwned(ctx, want);
+            return;
         }
         SqsClient sqs = ctx.clients.sqs();
         boolean keepsPolicies = ctx.queueUrl == null || !QueueReconciler.unsupported(sqs, ctx.queueUrl).contains("Policy");
@@ -134,30 +133,29 @@ final class QueuePolicyReconciler {
         }
     }
 
-    static String ruleSid(Context ctx, RuleSubscription r) {
-        return ctx.sidPrefix() + "Rule" + r.logicalId();
-    }
-
-    static String topicSid(Context ctx, TopicSubscription t) {
-        return ctx.sidPrefix() + "Topic" + t.logicalId();
-    }
-
-    /** docs/aws-behaviour.md §2.4: the statement EventBridge needs, pinned to one rule ARN. */
-    static ObjectNode eventsStatement(String sid, String queueArn, String ruleArn) {
-        return serviceStatement(sid, "events.amazonaws.com", queueArn, ruleArn);
-    }
-
-    /** docs/aws-behaviour.md §3: SNS delivering to SQS needs the same, pinned to the topic. */
-    static ObjectNode snsStatement(String sid, String queueArn, String topicArn) {
-        return serviceStatement(sid, "sns.amazonaws.com", queueArn, topicArn);
-    }
-
-    private static ObjectNode serviceStatement(String sid, String service, String queueArn, String sourceArn) {
-        ObjectNode s = JSON.createObjectNode().put("Sid", sid).put("Effect", "Allow");
-        s.putObject("Principal").put("Service", service);
-        s.put("Action", "sqs:SendMessage").put("Resource", queueArn);
-        s.putObject("Condition").putObject("ArnEquals").put("aws:SourceArn", sourceArn);
-        return s;
+    /**
+     * Copilot's queue policy and key policy are resources of Copilot's stack: every {@code copilot svc deploy}
+     * writes them whole again, so a statement pipekit put there would vanish. They come from
+     * {@code overrides/cfn.patches.yml} instead; the plan only says whether they are in place.
+     */
+    private static void planCopilotOwned(Context ctx, List<ObjectNode> want) {
+        if (want.isEmpty()) {
+            return;
+        }
+        ObjectNode current = currentPolicy(ctx);
+        List<String> missing = new ArrayList<>();
+        for (ObjectNode w : want) {
+            String sid = w.get("Sid").asText();
+            boolean present = current != null && current.get("Statement") instanceof ArrayNode st
+                    && java.util.stream.StreamSupport.stream(st.spliterator(), false).anyMatch(x -> sid.equals(x.path("Sid").asText()));
+            if (!present) {
+                missing.add(sid);
+            }
+        }
+        ctx.notes.add("the worker queue is Copilot's: its QueuePolicy and EventsKMSKey policy are owned by Copilot's stack and rewritten by"
+                + " every `copilot svc deploy`, so pipekit writes neither. The " + want.size() + " statement(s) rules and topics need come from"
+                + " overrides/cfn.patches.yml (`pipekit render`, then `copilot svc deploy`)"
+                + (missing.isEmpty() ? "; all are in place." : "; missing now: " + missing));
     }
 
     static ObjectNode policyDocument() {

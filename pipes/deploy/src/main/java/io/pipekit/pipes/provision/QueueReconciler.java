@@ -2,8 +2,9 @@ package io.pipekit.pipes.provision;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pipekit.pipes.spec.PipeSubscription;
-import io.pipekit.pipes.spec.RuleSubscription;
+import io.pipekit.pipes.model.Deployment;
+import io.pipekit.pipes.model.Ref;
+import io.pipekit.pipes.model.Statement;
 import io.pipekit.pipes.spec.WorkerQueue;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,26 +18,36 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 /** The worker queue (when the spec creates it) and the dead-letter queues of pipes and rules. */
 final class QueueReconciler {
 
-    static final String DLQ_RETENTION = "1209600"; // 14 days, the SQS maximum
-
     private QueueReconciler() {}
 
     /** Looks the worker queue up; leaves {@code ctx.queueUrl} null if it does not exist yet. */
     static void resolve(Context ctx) {
         SqsClient sqs = ctx.clients.sqs();
         WorkerQueue q = ctx.spec.queue();
-        try {
-            ctx.queueUrl = sqs.getQueueUrl(b -> b.queueName(q.name())).queueUrl();
-        } catch (QueueDoesNotExistException e) {
-            if (!q.create()) {
-                throw new IllegalStateException("worker queue '" + q.name() + "' does not exist; deploy it first "
-                        + "(Copilot creates it) or set queue.create: true in " + ctx.spec.source());
+        if (ctx.options.copilot() != null) {
+            ctx.queueUrl = CopilotQueue.find(ctx.clients, ctx.options.copilot());
+            ctx.copilotQueue = true;
+        } else {
+            try {
+                ctx.queueUrl = sqs.getQueueUrl(b -> b.queueName(q.name())).queueUrl();
+            } catch (QueueDoesNotExistException e) {
+                if (!q.create()) {
+                    throw new IllegalStateException("worker queue '" + q.name() + "' does not exist; deploy it first "
+                            + "(for a Copilot service use --copilot APP/ENV/SERVICE) or set queue.create: true in " + ctx.spec.source());
+                }
+                if (ctx.model.customerKey()) {
+                    // apply has no KMS client: a key and its policy belong in a stack (docs/deployment.md)
+                    throw new IllegalStateException("worker queue '" + q.name() + "': queue.encryption: kms with queue.create: true is not"
+                            + " something apply can create (it makes SSE-SQS queues only; a customer key and its key policy belong in a stack)."
+                            + " Deploy the queue with the standalone stack or Copilot and set queue.create: false (Copilot: --copilot APP/ENV/SERVICE),"
+                            + " or use encryption: sse-sqs");
+                }
+                ctx.queueUrl = null;
+                ctx.region = sqs.serviceClientConfiguration().region().id();
+                ctx.account = "000000000000"; // placeholder until the queue exists and its ARN tells
+                ctx.queueArn = ctx.queueArnOf(q.name());
+                return;
             }
-            ctx.queueUrl = null;
-            ctx.region = sqs.serviceClientConfiguration().region().id();
-            ctx.account = "000000000000"; // placeholder until the queue exists and its ARN tells
-            ctx.queueArn = ctx.queueArnOf(q.name());
-            return;
         }
         Map<String, String> attrs = attributes(sqs, ctx.queueUrl);
         ctx.queueArn = attrs.get(QueueAttributeName.QUEUE_ARN.toString());
@@ -86,7 +97,7 @@ final class QueueReconciler {
         if (!q.create()) {
             return;
         }
-        String dlqName = workerDlqName(q);
+        String dlqName = ctx.model.workerDeadLetterQueueName();
         if (ctx.queueUrl != null) {
             if (ctx.owned(ctx.clients.sqs().listQueueTags(b -> b.queueUrl(ctx.queueUrl)).tags())) {
                 ctx.unchanged++;
@@ -99,22 +110,14 @@ final class QueueReconciler {
         out.add(new Step(new Change(Change.Action.CREATE, "queue", q.name(),
                 List.of("visibility " + q.visibilityTimeout().toSeconds() + "s", q.deadLetterTries() > 0
                         ? "DLQ " + dlqName + " after " + q.deadLetterTries() + " receives" : "no DLQ")), () -> {
-            Map<String, String> attrs = new LinkedHashMap<>();
-            attrs.put("VisibilityTimeout", Long.toString(q.visibilityTimeout().toSeconds()));
-            if (q.fifo()) {
-                attrs.put("FifoQueue", "true");
-                attrs.put("ContentBasedDeduplication", Boolean.toString(q.contentBasedDeduplication()));
-            }
+            String[] dlqArn = {null};
             if (q.deadLetterTries() > 0) {
-                Map<String, String> dlqAttrs = new HashMap<>(Map.of("MessageRetentionPeriod", DLQ_RETENTION));
-                if (q.fifo()) {
-                    dlqAttrs.put("FifoQueue", "true");
-                }
+                Map<String, String> dlqAttrs = ctx.model.workerDeadLetterQueueAttributes(ctx::arn);
                 String dlqUrl = sqs.createQueue(b -> b.queueName(dlqName).attributesWithStrings(dlqAttrs).tags(ctx.tags(null))).queueUrl();
                 recordDropped(sqs, dlqUrl, dlqAttrs);
-                String dlqArn = attributes(sqs, dlqUrl).get(QueueAttributeName.QUEUE_ARN.toString());
-                attrs.put("RedrivePolicy", "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":" + q.deadLetterTries() + "}");
+                dlqArn[0] = attributes(sqs, dlqUrl).get(QueueAttributeName.QUEUE_ARN.toString());
             }
+            Map<String, String> attrs = ctx.model.workerQueueAttributes(ref -> ref instanceof Ref.WorkerDeadLetterQueueArn ? dlqArn[0] : ctx.arn(ref));
             ctx.queueUrl = sqs.createQueue(b -> b.queueName(q.name()).attributesWithStrings(attrs).tags(ctx.tags(null))).queueUrl();
             recordDropped(sqs, ctx.queueUrl, attrs);
             ctx.queueArn = attributes(sqs, ctx.queueUrl).get(QueueAttributeName.QUEUE_ARN.toString());
@@ -122,28 +125,19 @@ final class QueueReconciler {
         }));
     }
 
-    static String workerDlqName(WorkerQueue q) {
-        return q.fifo() ? q.name().replace(".fifo", "-dlq.fifo") : q.name() + "-dlq";
-    }
 
     /** Dead-letter queues of pipes and rules: creates/updates desired ones, deletes owned leftovers. */
     static void planDeadLetterQueues(Context ctx, boolean destroy, List<Step> creates, List<Step> deletes) {
         SqsClient sqs = ctx.clients.sqs();
         Map<String, Map<String, String>> desired = new LinkedHashMap<>();
         if (!destroy) {
-            for (PipeSubscription p : ctx.spec.pipes()) {
-                if (p.deadLetterQueue()) {
-                    desired.put(ctx.dlqName(p.name()), Map.of("MessageRetentionPeriod", DLQ_RETENTION));
+            for (String sub : ctx.model.deadLetterQueues()) {
+                Map<String, String> want = new LinkedHashMap<>(Deployment.subscriptionDeadLetterQueueAttributes());
+                List<Statement> policy = ctx.model.deadLetterQueuePolicy(sub);
+                if (!policy.isEmpty()) {
+                    want.put("Policy", Statement.document(policy, ctx::json).toString());
                 }
-            }
-            for (RuleSubscription r : ctx.spec.rules()) {
-                if (r.deadLetterQueue()) {
-                    String name = ctx.dlqName(r.name());
-                    // docs/aws-behaviour.md §2.4: a rule's DLQ needs its own policy admitting that rule
-                    ObjectNode doc = QueuePolicyReconciler.policyDocument();
-                    ((ArrayNode) doc.get("Statement")).add(QueuePolicyReconciler.eventsStatement(ctx.sidPrefix() + "RuleDeadLetters", ctx.queueArnOf(name), ctx.ruleArn(r)));
-                    desired.put(name, Map.of("MessageRetentionPeriod", DLQ_RETENTION, "Policy", doc.toString()));
-                }
+                desired.put(ctx.dlqName(sub), want);
             }
         }
         Map<String, String> existing = new LinkedHashMap<>(); // name -> url
@@ -203,7 +197,7 @@ final class QueueReconciler {
         String depth = attributes(sqs, url).getOrDefault("ApproximateNumberOfMessages", "?");
         out.add(new Step(new Change(Change.Action.DELETE, "queue", ctx.spec.queue().name(), List.of(depth + " message(s) in it")),
                 () -> sqs.deleteQueue(b -> b.queueUrl(url))));
-        String dlqName = workerDlqName(ctx.spec.queue());
+        String dlqName = ctx.model.workerDeadLetterQueueName();
         try {
             String dlqUrl = sqs.getQueueUrl(b -> b.queueName(dlqName)).queueUrl();
             if (ctx.owned(sqs.listQueueTags(b -> b.queueUrl(dlqUrl)).tags())) {

@@ -1,16 +1,14 @@
 package io.pipekit.pipes.provision;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pipekit.pipes.model.Pipe;
+import io.pipekit.pipes.model.Statement;
 import io.pipekit.pipes.spec.PipeSubscription;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -22,11 +20,10 @@ import software.amazon.awssdk.services.iam.model.Tag;
 final class RoleReconciler {
 
     static final String POLICY_NAME = "pipe";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private RoleReconciler() {}
 
-    static void plan(Context ctx, Map<String, String> sourceArns, boolean destroy, List<Step> creates, List<Step> deletes) {
+    static void plan(Context ctx, boolean destroy, List<Step> creates, List<Step> deletes) {
         IamClient iam = ctx.clients.iam();
         if (iam == null) {
             if (!destroy && !ctx.spec.pipes().isEmpty()) {
@@ -40,8 +37,8 @@ final class RoleReconciler {
             for (PipeSubscription p : ctx.spec.pipes()) {
                 String name = ctx.resourceName(p.name());
                 wanted.add(name);
-                JsonNode trust = trustPolicy(ctx);
-                JsonNode policy = permissions(ctx, p, sourceArns.get(p.name()));
+                JsonNode trust = Statement.document(List.of(Pipe.trust()), ctx::json);
+                JsonNode policy = Statement.document(new Pipe(p).permissions(ctx.queueKmsKey != null), ctx::json);
                 Role role = null;
                 try {
                     role = iam.getRole(b -> b.roleName(name)).role();
@@ -99,56 +96,6 @@ final class RoleReconciler {
                 }));
             }
         }
-    }
-
-    static JsonNode trustPolicy(Context ctx) {
-        ObjectNode doc = JSON.createObjectNode().put("Version", "2012-10-17");
-        ObjectNode s = doc.putArray("Statement").addObject().put("Effect", "Allow");
-        s.putObject("Principal").put("Service", "pipes.amazonaws.com");
-        s.put("Action", "sts:AssumeRole");
-        // docs/aws-behaviour.md §1.11: only pipes of this account may assume it
-        s.putObject("Condition").putObject("StringEquals").put("aws:SourceAccount", ctx.account);
-        return doc;
-    }
-
-    static JsonNode permissions(Context ctx, PipeSubscription p, String sourceArn) {
-        ObjectNode doc = JSON.createObjectNode().put("Version", "2012-10-17");
-        ArrayNode st = doc.putArray("Statement");
-        ObjectNode read = st.addObject().put("Sid", "ReadSource").put("Effect", "Allow");
-        ArrayNode actions = read.putArray("Action");
-        switch (p.type()) {
-            case KINESIS -> List.of("kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords",
-                    "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:ListStreams").forEach(actions::add);
-            case DYNAMODB -> List.of("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
-                    "dynamodb:ListStreams").forEach(actions::add);
-            case SQS -> List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes").forEach(actions::add);
-        }
-        read.put("Resource", sourceArn);
-        ObjectNode send = st.addObject().put("Sid", "SendToWorkerQueue").put("Effect", "Allow").put("Action", "sqs:SendMessage");
-        ArrayNode targets = send.putArray("Resource").add(ctx.queueArn);
-        if (p.deadLetterQueue()) {
-            targets.add(ctx.queueArnOf(ctx.dlqName(p.name())));
-        }
-        String key = keyArn(ctx);
-        if (key != null) {
-            // docs/aws-behaviour.md §6.3: a CMK-encrypted target needs only these identity grants for a pipe
-            ObjectNode kms = st.addObject().put("Sid", "UseQueueKey").put("Effect", "Allow");
-            kms.putArray("Action").add("kms:GenerateDataKey").add("kms:Decrypt");
-            kms.put("Resource", key);
-        }
-        return doc;
-    }
-
-    /** The queue's KMS key as an ARN (SQS reports an ARN, key id or alias). */
-    private static String keyArn(Context ctx) {
-        String k = ctx.queueKmsKey;
-        if (k == null) {
-            return null;
-        }
-        if (k.startsWith("arn:")) {
-            return k;
-        }
-        return "arn:" + ctx.partition + ":kms:" + ctx.region + ":" + ctx.account + ":" + (k.startsWith("alias/") ? k : "key/" + k);
     }
 
     /** IAM returns policy documents URL-encoded (RFC 3986). */

@@ -1,5 +1,6 @@
 package io.pipekit.pipes.provision;
 
+
 import io.pipekit.pipes.spec.RuleSubscription;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,8 +25,6 @@ import software.amazon.awssdk.services.eventbridge.model.Target;
 
 /** EventBridge rules with the worker queue as their one target (docs/aws-behaviour.md §2.4). */
 final class RuleReconciler {
-
-    static final String TARGET_ID = "worker-queue";
 
     private RuleReconciler() {}
 
@@ -56,7 +55,7 @@ final class RuleReconciler {
                     diffs.add("state: " + have.stateAsString() + " -> ENABLED");
                 }
                 List<Target> targets = events.listTargetsByRule(b -> b.rule(name).eventBusName(r.bus())).targets();
-                Target current = targets.stream().filter(t -> TARGET_ID.equals(t.id())).findFirst().orElse(null);
+                Target current = targets.stream().filter(t -> io.pipekit.pipes.model.Rule.TARGET_ID.equals(t.id())).findFirst().orElse(null);
                 if (current == null) {
                     diffs.add("target missing");
                 } else {
@@ -92,22 +91,7 @@ final class RuleReconciler {
     }
 
     static Target target(Context ctx, RuleSubscription r) {
-        Target.Builder t = Target.builder().id(TARGET_ID).arn(ctx.queueArn).inputPath(r.inputPath());
-        if (r.transformer() != null) {
-            t.inputTransformer(InputTransformer.builder().inputPathsMap(r.transformer().inputPathsMap())
-                    .inputTemplate(r.transformer().inputTemplate()).build());
-        }
-        if (r.fifoGroupId() != null) {
-            t.sqsParameters(SqsParameters.builder().messageGroupId(r.fifoGroupId()).build());
-        }
-        if (r.retries() != null || r.maxEventAge() != null) {
-            t.retryPolicy(RetryPolicy.builder().maximumRetryAttempts(r.retries())
-                    .maximumEventAgeInSeconds(r.maxEventAge() == null ? null : (int) r.maxEventAge().toSeconds()).build());
-        }
-        if (r.deadLetterQueue()) {
-            t.deadLetterConfig(DeadLetterConfig.builder().arn(ctx.queueArnOf(ctx.dlqName(r.name()))).build());
-        }
-        return t.build();
+        return new io.pipekit.pipes.model.Rule(r).target(ctx::arn);
     }
 
     private static void put(Context ctx, RuleSubscription r, String name, Target target) {

@@ -1,5 +1,7 @@
 package io.pipekit.pipes.provision;
 
+import io.pipekit.pipes.model.Topic;
+
 import io.pipekit.pipes.spec.TopicSubscription;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,7 +35,7 @@ final class TopicReconciler {
         Set<String> wanted = new HashSet<>();
         for (TopicSubscription t : topics) {
             wanted.add(t.topicArn());
-            Map<String, String> want = attributes(t);
+            Map<String, String> want = new Topic(t).attributes();
             Subscription existing = ctx.queueUrl == null ? null : find(sns, t.topicArn(), ctx.queueArn);
             if (existing == null) {
                 creates.add(new Step(new Change(Change.Action.CREATE, "topic-subscription", t.topicArn(), List.of("raw " + t.rawMessageDelivery())),
@@ -66,16 +68,6 @@ final class TopicReconciler {
                         () -> sns.unsubscribe(b -> b.subscriptionArn(existing.subscriptionArn()))));
             }
         }
-    }
-
-    private static Map<String, String> attributes(TopicSubscription t) {
-        Map<String, String> a = new LinkedHashMap<>();
-        a.put("RawMessageDelivery", Boolean.toString(t.rawMessageDelivery()));
-        a.put("FilterPolicy", t.filterPolicy() == null ? "{}" : t.filterPolicy());
-        if (t.filterPolicyScope() != null) {
-            a.put("FilterPolicyScope", t.filterPolicyScope());
-        }
-        return a;
     }
 
     /** "{}" stands for "no filter policy" in comparisons; a new subscription simply gets none. */

@@ -39,12 +39,20 @@ final class Intrinsics {
                 case "Fn::GetAtt" -> {
                     return text(getAtt(v.get(0).asText(), v.get(1).asText()));
                 }
+                case "Fn::If" -> {
+                    return resolve(v.get(1));
+                }
                 case "Fn::Sub" -> {
+                    Map<String, String> vars = new java.util.HashMap<>();
+                    if (v.isArray()) {
+                        v.get(1).fields().forEachRemaining(e -> vars.put(e.getKey(), resolve(e.getValue()).asText()));
+                        v = v.get(0);
+                    }
                     Matcher m = VAR.matcher(v.asText());
                     StringBuilder sb = new StringBuilder();
                     while (m.find()) {
                         String name = m.group(1);
-                        String value = name.contains(".") && !name.startsWith("AWS::")
+                        String value = vars.containsKey(name) ? vars.get(name) : name.contains(".") && !name.startsWith("AWS::")
                                 ? getAtt(name.substring(0, name.indexOf('.')), name.substring(name.indexOf('.') + 1)) : ref(name);
                         m.appendReplacement(sb, Matcher.quoteReplacement(value));
                     }

@@ -34,7 +34,7 @@ class RenderedTemplatesTest {
             "App", "shop", "Env", "test", "Name", "ingest-worker",
             "EventsQueueArn", "arn:aws:sqs:eu-west-1:123456789012:shop-test-ingest-worker-EventsQueue-AbC",
             "EventsKMSKeyArn", "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-0000-1111-2222-333344445555");
-    static final Map<String, String> STANDALONE_PARAMS = Map.of("Prefix", "pipekit-demo");
+    static final Map<String, String> STANDALONE_PARAMS = Map.of("Prefix", "pipekit-demo", "ExistingClusterName", "");
 
     /** The four resource types whose registry schemas ship as test data. */
     static final Map<String, String> SCHEMAS = Map.of(
@@ -49,8 +49,7 @@ class RenderedTemplatesTest {
 
         assertThat(rendered).containsOnlyKeys(
                 "ingest-worker/addons/addons.parameters.yml", "ingest-worker/addons/pipes.yml",
-                "ingest-worker/addons/rules.yml", "ingest-worker/addons/worker-policy.yml",
-                "ingest-worker/overrides/cfn.patches.yml");
+                "ingest-worker/addons/rules.yml", "ingest-worker/overrides/cfn.patches.yml");
         for (Map.Entry<String, String> e : rendered.entrySet()) {
             assertThat(Files.readString(COPILOT.resolve(e.getKey())))
                     .as("%s is stale: run `pipekit render copilot/subscriptions.yml --standalone copilot/standalone/pipekit-stack.yml`", e.getKey())
@@ -81,8 +80,9 @@ class RenderedTemplatesTest {
             }
         }
         assertThat(errors).isEmpty();
-        // 3 pipes x (pipe, role) + 2 pipe DLQs + 2 rules + 1 rule DLQ, in the addons and in the standalone stack (+ 2 worker queues)
-        assertThat(checked).isEqualTo(2 * (3 * 2 + 2 + 2 + 1) + 2);
+        // 3 pipes x (pipe, role) + 2 pipe DLQs + 2 rules + 1 rule DLQ, in the addons and in the standalone stack
+        // (+ worker queue and its DLQ, execution and task role)
+        assertThat(checked).isEqualTo(2 * (3 * 2 + 2 + 2 + 1) + 2 + 2);
     }
 
     @Test
@@ -90,7 +90,7 @@ class RenderedTemplatesTest {
         SubscriptionSpec fifo = SpecLoader.parse("""
                 version: 1
                 name: fifo
-                queue: {name: orders.fifo, fifo: true, contentBasedDeduplication: true, create: true, deadLetterTries: 3}
+                queue: {name: orders.fifo, fifo: true, contentBasedDeduplication: true, create: true, deadLetterTries: 3, encryption: kms}
                 subscriptions:
                   kinesis:
                     - name: replay
@@ -121,7 +121,7 @@ class RenderedTemplatesTest {
             }
         }
         for (Map.Entry<String, JsonNode> t : templates.entrySet()) {
-            Intrinsics in = new Intrinsics(t.getValue(), t.getKey().equals("standalone") ? Map.of("Prefix", "pipekit-fifo") : COPILOT_PARAMS);
+            Intrinsics in = new Intrinsics(t.getValue(), t.getKey().equals("standalone") ? Map.of("Prefix", "pipekit-fifo", "ExistingClusterName", "") : COPILOT_PARAMS);
             t.getValue().path("Resources").fields().forEachRemaining(r -> {
                 JsonSchema schema = schemas.get(r.getValue().path("Type").asText());
                 if (schema != null) {
@@ -159,7 +159,8 @@ class RenderedTemplatesTest {
     @Test
     void noWildcardResourceExceptInKeyPolicies() throws IOException {
         for (Map.Entry<String, JsonNode> t : templates().entrySet()) {
-            assertThat(wildcardResources(t.getValue(), "")).as(t.getKey()).isEmpty();
+            // a key policy statement's Resource "*" means "this key": AWS requires it there
+            assertThat(wildcardResources(t.getValue(), "")).as(t.getKey()).allSatisfy(p -> assertThat(p).contains("/KeyPolicy/"));
         }
         JsonNode patches = YAML.readTree(COPILOT.resolve("ingest-worker/overrides/cfn.patches.yml").toFile());
         for (JsonNode op : patches) {
@@ -215,11 +216,11 @@ class RenderedTemplatesTest {
             });
         }
         assertThat(patches).filteredOn(op -> op.path("path").asText().equals("/Resources/EventsKMSKey/Properties/KeyPolicy/Statement/-"))
-                .singleElement().satisfies(op -> {
-                    assertThat(op.path("value").path("Principal").path("Service").asText()).isEqualTo("events.amazonaws.com");
-                    assertThat(op.path("value").path("Action")).extracting(JsonNode::asText)
-                            .containsExactlyInAnyOrder("kms:GenerateDataKey", "kms:Decrypt");
-                });
+                .extracting(op -> op.path("value").path("Principal").path("Service").asText())
+                .containsExactly("events.amazonaws.com", "sns.amazonaws.com");
+        assertThat(patches).filteredOn(op -> op.path("path").asText().equals("/Resources/EventsKMSKey/Properties/KeyPolicy/Statement/-"))
+                .allSatisfy(op -> assertThat(op.path("value").path("Action")).extracting(JsonNode::asText)
+                        .containsExactlyInAnyOrder("kms:GenerateDataKey", "kms:Decrypt"));
         // never a second policy for Copilot's queue (docs/aws-behaviour.md §6.3): any queue policy in an addon is for the addon's own queues
         for (JsonNode t : copilotTemplates().values()) {
             for (JsonNode r : t.path("Resources")) {
@@ -249,10 +250,20 @@ class RenderedTemplatesTest {
         assertThat(statements.get(0).path("Action")).extracting(JsonNode::asText).allSatisfy(a -> assertThat(a).startsWith("dynamodb:"));
         assertThat(statements.get(0).path("Resource").path("Fn::ImportValue").asText()).isEqualTo("pipekit-demo-payments-stream-arn");
         assertThat(statements.get(2).path("Resource").path("Ref").asText()).isEqualTo("EventsKMSKeyArn");
-        JsonNode worker = YAML.readTree(COPILOT.resolve("ingest-worker/addons/worker-policy.yml").toFile());
-        assertThat(worker.path("Resources").path("WorkerQueueAccessPolicy").path("Properties").path("PolicyDocument").path("Statement"))
-                .flatExtracting(s -> List.copyOf(YAML.convertValue(s.path("Action"), List.class)))
-                .containsExactly("sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "ecs:GetTaskProtection", "ecs:UpdateTaskProtection");
+        // the worker's grants: exactly what it calls (no GetQueueAttributes, no send), task protection on its cluster's tasks
+        JsonNode standalone = YAML.readTree(COPILOT.resolve("standalone/pipekit-stack.yml").toFile());
+        JsonNode taskRole = standalone.path("Resources").path("TaskRole").path("Properties").path("Policies").get(0).path("PolicyDocument").path("Statement");
+        assertThat(taskRole).flatExtracting(s -> s.path("Action").isArray() ? List.copyOf(YAML.convertValue(s.path("Action"), List.class)) : List.of(s.path("Action").asText()))
+                .containsExactly("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "kms:Decrypt",
+                        "ecs:GetTaskProtection", "ecs:UpdateTaskProtection");
+        assertThat(taskRole.get(2).path("Resource").path("Fn::Sub").get(0).asText()).endsWith(":task/${Cluster}/*");
+        JsonNode patches = YAML.readTree(COPILOT.resolve("ingest-worker/overrides/cfn.patches.yml").toFile());
+        assertThat(patches).anySatisfy(op -> {
+            assertThat(op.path("path").asText()).isEqualTo("/Resources/QueuePolicy/Properties/PolicyDocument/Statement/-");
+            assertThat(op.path("value").path("Principal").path("AWS").path("Fn::GetAtt").get(0).asText()).isEqualTo("TaskRole");
+            assertThat(op.path("value").path("Action").toString()).contains("sqs:ChangeMessageVisibility");
+        });
+        assertThat(patches).anySatisfy(op -> assertThat(op.path("path").asText()).isEqualTo("/Resources/TaskRole/Properties/Policies/-"));
     }
 
     private static List<String> wildcardResources(JsonNode n, String path) {
@@ -275,7 +286,7 @@ class RenderedTemplatesTest {
 
     private static Map<String, JsonNode> copilotTemplates() throws IOException {
         Map<String, JsonNode> out = new HashMap<>();
-        for (String f : List.of("pipes.yml", "rules.yml", "worker-policy.yml")) {
+        for (String f : List.of("pipes.yml", "rules.yml")) {
             out.put("addons/" + f, YAML.readTree(COPILOT.resolve("ingest-worker/addons/" + f).toFile()));
         }
         return out;

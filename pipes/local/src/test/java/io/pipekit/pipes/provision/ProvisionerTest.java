@@ -324,7 +324,7 @@ class ProvisionerTest {
             assertThat(again.notes()).anySatisfy(n -> assertThat(n).contains("does not keep queue policies"));
             assertThat(second.changes()).isEmpty();
             String url = bare.getQueueUrl(b -> b.queueName("prov-bare")).queueUrl();
-            assertThat(bare.listQueueTags(b -> b.queueUrl(url)).tags()).containsEntry(QueueReconciler.UNSUPPORTED_TAG, "Policy");
+            assertThat(bare.listQueueTags(b -> b.queueUrl(url)).tags()).containsEntry(QueueReconciler.UNSUPPORTED_TAG, "Policy SqsManagedSseEnabled");
             p.destroy(spec(local));
             assertThat(bare.listQueues(b -> b.queueNamePrefix("prov-bare")).queueUrls()).isEmpty();
         }
