@@ -1,6 +1,7 @@
 package io.pipekit.ops.doctor;
 
 import io.pipekit.ops.OpsClients;
+import io.pipekit.pipes.model.Deployment;
 import io.pipekit.pipes.spec.SubscriptionSpec;
 import io.pipekit.worker.WorkerOptions;
 import io.pipekit.worker.retry.BackoffPolicy;
@@ -121,6 +122,9 @@ public final class Doctor {
         KeyChecks keys = new KeyChecks(aws, out);
         PipeChecks.run(aws, queue, pipes, keys, this::queueFacts, out);
         RuleChecks.run(queue, rules, keys, this::queueFacts, out);
+        if (options.spec() != null) {
+            SpecChecks.run(Deployment.of(options.spec()), queue, pipes, rules, out);
+        }
         if (options.taskRoleArn() != null) {
             scope.add("task role " + options.taskRoleArn());
             RoleChecks.taskRole(aws, queue, options.taskRoleArn(), keys, out);

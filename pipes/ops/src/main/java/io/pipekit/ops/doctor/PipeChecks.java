@@ -1,7 +1,9 @@
 package io.pipekit.ops.doctor;
 
 import io.pipekit.ops.OpsClients;
+import io.pipekit.pipes.model.Actions;
 import io.pipekit.pipes.spec.PipeSubscription;
+import io.pipekit.pipes.spec.SourceType;
 import io.pipekit.pipes.spec.SubscriptionSpec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -211,23 +213,17 @@ final class PipeChecks {
         List<RoleChecks.Need> needs = new ArrayList<>();
         String src = d.source();
         String read = "the pipe cannot read its source; AWS stops it with a StateReason";
-        List<String> sourceActions;
-        if (src.contains(":kinesis:")) {
-            sourceActions = List.of("kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards");
-        } else if (src.contains(":dynamodb:")) {
-            sourceActions = List.of("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator");
-        } else {
-            sourceActions = List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes");
-        }
+        SourceType type = src.contains(":kinesis:") ? SourceType.KINESIS : src.contains(":dynamodb:") ? SourceType.DYNAMODB : SourceType.SQS;
+        // the same action lists pipekit grants (io.pipekit.pipes.model.Actions), checked on the deployed role
+        List<String> sourceActions = Actions.pipeSource(type);
         sourceActions.forEach(a -> needs.add(new RoleChecks.Need(a, src, Severity.ERROR, read)));
-        needs.add(new RoleChecks.Need("sqs:SendMessage", queue.arn(), Severity.ERROR, "every delivery to the worker queue fails and is retried, then dead-lettered"));
+        Actions.SEND.forEach(a -> needs.add(new RoleChecks.Need(a, queue.arn(), Severity.ERROR, "every delivery to the worker queue fails and is retried, then dead-lettered")));
         if (dlq != null) {
-            needs.add(new RoleChecks.Need("sqs:SendMessage", dlq, Severity.ERROR, "failed batches cannot be written to the DLQ, so they are lost"));
+            Actions.SEND.forEach(a -> needs.add(new RoleChecks.Need(a, dlq, Severity.ERROR, "failed batches cannot be written to the DLQ, so they are lost")));
         }
         String key = keys.arn(queue.kmsKey());
         if (key != null) {
-            needs.add(new RoleChecks.Need("kms:GenerateDataKey", key, Severity.ERROR, "sends into the KMS-encrypted worker queue fail (KMS.AccessDeniedException)"));
-            needs.add(new RoleChecks.Need("kms:Decrypt", key, Severity.ERROR, "sends into the KMS-encrypted worker queue fail (KMS.AccessDeniedException)"));
+            Actions.KEY_FOR_SENDER.forEach(a -> needs.add(new RoleChecks.Need(a, key, Severity.ERROR, "sends into the KMS-encrypted worker queue fail (KMS.AccessDeniedException)")));
         }
         return needs;
     }

@@ -1,6 +1,7 @@
 package io.pipekit.ops.doctor;
 
 import io.pipekit.ops.OpsClients;
+import io.pipekit.pipes.model.Actions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,17 +40,18 @@ final class RoleChecks {
     static void taskRole(OpsClients aws, QueueFacts queue, String roleArn, KeyChecks keys, Findings out) {
         String q = queue.arn();
         String consume = "the worker cannot consume " + queue.name();
-        List<Need> needs = new ArrayList<>(List.of(
-                new Need("sqs:ReceiveMessage", q, Severity.ERROR, consume),
-                new Need("sqs:DeleteMessage", q, Severity.ERROR, "every handled message comes back after its visibility timeout and ends in the DLQ"),
-                new Need("sqs:ChangeMessageVisibility", q, Severity.ERROR,
-                        "the visibility heartbeat and the retry back-off fail: long handlers are redelivered while running (duplicates) and failed messages retry at the queue's timeout"),
-                new Need("ecs:UpdateTaskProtection", "arn:aws:ecs:*:*:task/*", Severity.WARNING,
-                        "task scale-in protection fails: a scale-in or deployment can stop a task mid-message (it is redelivered later)"),
-                new Need("ecs:GetTaskProtection", "arn:aws:ecs:*:*:task/*", Severity.WARNING, "the worker cannot read its task protection state")));
+        // exactly what the worker calls, as pipekit grants it (io.pipekit.pipes.model.Actions)
+        Map<String, String> queueEffects = Map.of(
+                "sqs:ReceiveMessage", consume,
+                "sqs:DeleteMessage", "every handled message comes back after its visibility timeout and ends in the DLQ",
+                "sqs:ChangeMessageVisibility", "the visibility heartbeat and the retry back-off fail: long handlers are redelivered while running (duplicates) and failed messages retry at the queue's timeout");
+        List<Need> needs = new ArrayList<>();
+        Actions.WORKER_QUEUE.forEach(a -> needs.add(new Need(a, q, Severity.ERROR, queueEffects.getOrDefault(a, consume))));
+        Actions.TASK_PROTECTION.forEach(a -> needs.add(new Need(a, "arn:aws:ecs:*:*:task/*", Severity.WARNING,
+                "task scale-in protection fails: a scale-in or deployment can stop a task mid-message (it is redelivered later)")));
         String key = keys.arn(queue.kmsKey());
         if (key != null) {
-            needs.add(new Need("kms:Decrypt", key, Severity.ERROR, "receives from the KMS-encrypted queue fail (KmsAccessDenied)"));
+            Actions.WORKER_KEY.forEach(a -> needs.add(new Need(a, key, Severity.ERROR, "receives from the KMS-encrypted queue fail (KmsAccessDenied)")));
         }
         PolicyDocument queuePolicy = queue.policy() == null ? PolicyDocument.empty() : PolicyDocument.parse(queue.policy());
         // Copilot grants the task role Receive/Delete in the queue policy (docs/aws-behaviour.md §6.3): same account, either policy suffices

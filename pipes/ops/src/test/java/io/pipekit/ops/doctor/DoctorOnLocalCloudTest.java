@@ -93,6 +93,18 @@ class DoctorOnLocalCloudTest {
         assertThat(report.scope()).anyMatch(s -> s.startsWith("pipe pipekit-healthy-orders")).anyMatch(s -> s.contains("rule/pipekit-healthy-order-created"));
         // what the local stack cannot answer is said, not passed silently
         assertThat(report.findings()).extracting(Finding::check).contains("pipe-role", "rule-queue-policy");
+
+        // someone changes the pipe by hand: doctor compares it with the resource model of the spec
+        String role = aws.pipes().describePipe(b -> b.name("pipekit-healthy-orders")).roleArn();
+        aws.pipes().updatePipe(b -> b.name("pipekit-healthy-orders").roleArn(role)
+                .sourceParameters(p -> p.kinesisStreamParameters(k -> k.batchSize(5).maximumRetryAttempts(3).maximumRecordAgeInSeconds(3600)
+                        .deadLetterConfig(d -> d.arn("arn:aws:sqs:us-east-1:000000000000:pipekit-healthy-orders-dlq")))));
+        await().atMost(Duration.ofSeconds(20)).until(() -> aws.pipes().describePipe(b -> b.name("pipekit-healthy-orders")).currentState() == PipeState.RUNNING);
+        assertThat(doctor(Doctor.Options.forSpec(spec)).byCheck("spec-drift")).singleElement().satisfies(f -> {
+            assertThat(f.resource()).endsWith("pipe/pipekit-healthy-orders");
+            assertThat(f.breaks()).contains("BatchSize 5 (spec: 10)");
+            assertThat(f.fix()).contains("pipekit apply");
+        });
     }
 
     @Test

@@ -156,7 +156,7 @@ class DoctorOnMotoTest {
                 "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"pipes.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"))
                 .role().arn();
         aws.iam().putRolePolicy(b -> b.roleName(role).policyName("read").policyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
-                + "\"Action\":[\"kinesis:DescribeStream\",\"kinesis:DescribeStreamSummary\",\"kinesis:GetRecords\",\"kinesis:GetShardIterator\",\"kinesis:ListShards\"],\"Resource\":\"" + streamArn + "\"}]}"));
+                + "\"Action\":[\"kinesis:DescribeStream\",\"kinesis:DescribeStreamSummary\",\"kinesis:GetRecords\",\"kinesis:GetShardIterator\",\"kinesis:ListShards\",\"kinesis:ListStreams\"],\"Resource\":\"" + streamArn + "\"}]}"));
         String pipe = unique("orders-pipe");
         aws.pipes().createPipe(b -> b.name(pipe).source(streamArn).target(arn(url)).roleArn(roleArn)
                 .sourceParameters(s -> s.kinesisStreamParameters(k -> k.startingPosition("TRIM_HORIZON").batchSize(100).maximumRetryAttempts(3)
