@@ -88,8 +88,10 @@ final class InitCommand implements Callable<Integer> {
         }
         List<Path> written = write(dir);
         SubscriptionSpec subscriptions = SpecLoader.load(dir.resolve("subscriptions.yml"));
-        written.addAll(CloudFormationRenderer.write(subscriptions, name, dir.resolve("copilot"),
-                dir.resolve("copilot/standalone/pipekit-stack.yml")));
+        // the renderer reports "wrote <path>" (and "deleted <path>", which a new directory never has)
+        CloudFormationRenderer.write(subscriptions, name, dir.resolve("copilot"), dir.resolve("copilot/standalone/pipekit-stack.yml"))
+                .stream().filter(line -> line.startsWith("wrote ")).map(line -> Path.of(line.substring("wrote ".length())))
+                .forEach(written::add);
         out.println("wrote " + written.size() + " files into " + dir + FileSystems.getDefault().getSeparator());
         written.forEach(p -> out.println("  " + dir.relativize(p)));
         out.println();

@@ -9,7 +9,7 @@ import io.pipekit.pipes.spec.WorkerQueue;
 import io.pipekit.worker.MessageHandler;
 import io.pipekit.worker.Worker;
 import io.pipekit.worker.WorkerOptions;
-import io.pipekit.worker.retry.BackoffPolicy;
+import io.pipekit.worker.BackoffPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -4,7 +4,7 @@ import io.pipekit.ops.OpsClients;
 import io.pipekit.pipes.model.Deployment;
 import io.pipekit.pipes.spec.SubscriptionSpec;
 import io.pipekit.worker.WorkerOptions;
-import io.pipekit.worker.retry.BackoffPolicy;
+import io.pipekit.worker.BackoffPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
