@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
@@ -57,9 +56,5 @@ final class Stacks {
                         + (e.resourceStatusReason() == null ? "" : " (" + e.resourceStatusReason() + ")"))
                 .collect(Collectors.joining("\n  ", "  ", ""));
         return new Created(name, stack.stackStatus(), stack.stackStatusReason(), outputs, resources, events);
-    }
-
-    static String parameters(List<Parameter> parameters) {
-        return parameters.stream().map(p -> p.parameterKey() + "=" + p.parameterValue()).collect(Collectors.joining(", "));
     }
 }

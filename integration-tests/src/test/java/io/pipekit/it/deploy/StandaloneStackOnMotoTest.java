@@ -3,6 +3,7 @@ package io.pipekit.it.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pipekit.worker.MessageHandler;
 import io.pipekit.worker.QueueMessage;
 import io.pipekit.worker.Worker;
 import io.pipekit.worker.WorkerListener;
@@ -11,6 +12,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -198,7 +202,7 @@ class StandaloneStackOnMotoTest {
             String body = stackTemplate == template ? Files.readString(TEMPLATE) : stackTemplate.toJson();
             Stacks.Created stack = stacks.create("pipekit-demo", body, parameters);
             if (stack.status() == StackStatus.CREATE_COMPLETE) {
-                Map<String, String> exports = new java.util.HashMap<>();
+                Map<String, String> exports = new HashMap<>();
                 cfn.listExportsPaginator(b -> { }).exports().forEach(e -> exports.put(e.name(), e.value()));
                 Intrinsics intrinsics = new Intrinsics(stackTemplate.json(), parameters, exports,
                         MotoIamGaps.of(stackTemplate, stack), MotoServer.REGION.id(), MotoServer.ACCOUNT);
@@ -236,8 +240,8 @@ class StandaloneStackOnMotoTest {
         }
     }
 
-    private static <T> List<T> iterable(java.util.Iterator<T> it) {
-        List<T> list = new java.util.ArrayList<>();
+    private static <T> List<T> iterable(Iterator<T> it) {
+        List<T> list = new ArrayList<>();
         it.forEachRemaining(list::add);
         return list;
     }
@@ -258,7 +262,7 @@ class StandaloneStackOnMotoTest {
                     .deleteFlushInterval(Duration.ofMillis(50)).shutdownBudget(Duration.ofSeconds(5)).build();
         }
 
-        io.pipekit.worker.MessageHandler holdUntilExtended() {
+        MessageHandler holdUntilExtended() {
             return message -> {
                 handled.add(message.messageId());
                 extension(message.messageId()).get(30, TimeUnit.SECONDS);
