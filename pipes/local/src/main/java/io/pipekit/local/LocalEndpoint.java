@@ -47,6 +47,8 @@ final class LocalEndpoint implements AutoCloseable {
     private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-connection", "te", "trailer",
             "transfer-encoding", "upgrade", "content-length", "expect", "host", "http2-settings", "date");
     private static final boolean HOST_FORWARDABLE = allowHostHeader();
+    /** The SQS actions whose responses carry queue URLs. */
+    private static final Set<String> QUEUE_URL_ACTIONS = Set.of("CreateQueue", "GetQueueUrl", "ListQueues", "ListDeadLetterSourceQueues");
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -88,8 +90,7 @@ final class LocalEndpoint implements AutoCloseable {
         this.backends = Map.copyOf(backends);
         server.start();
         if (!HOST_FORWARDABLE) {
-            LOG.warn("this JVM forbids setting Host on java.net.http requests (jdk.httpclient.allowRestrictedHeaders was read before"
-                    + " pipekit set it); SQS queue URLs will name ElasticMQ's own port rather than {}", uri());
+            LOG.debug("java.net.http was loaded before pipekit could allow the Host header; SQS queue URLs are rewritten instead");
         }
     }
 
@@ -134,7 +135,25 @@ final class LocalEndpoint implements AutoCloseable {
         Headers in = exchange.getRequestHeaders();
         String length = in.getFirst("Content-Length");
         InputStream body = exchange.getRequestBody();
-        HttpRequest.BodyPublisher publisher = length != null
+        String host = in.getFirst("Host");
+        byte[] buffered = null;
+        boolean rewriteQueueUrls = false;
+        if (service == LocalService.SQS && !HOST_FORWARDABLE && host != null) {
+            // Host could not be forwarded: name this endpoint in the queue URLs of the few actions that
+            // return them, by rewriting ElasticMQ's own address in their (small) responses
+            String amzTarget = in.getFirst("X-Amz-Target");
+            String action;
+            if (amzTarget != null) {
+                action = amzTarget.substring(amzTarget.indexOf('.') + 1);
+            } else {
+                buffered = body.readAllBytes();
+                String form = new String(buffered, StandardCharsets.UTF_8) + "&" + (uri.getRawQuery() == null ? "" : uri.getRawQuery());
+                action = form.replaceFirst("(?s).*?(?:^|&)Action=([A-Za-z]+).*", "$1");
+            }
+            rewriteQueueUrls = QUEUE_URL_ACTIONS.contains(action);
+        }
+        HttpRequest.BodyPublisher publisher = buffered != null ? HttpRequest.BodyPublishers.ofByteArray(buffered)
+                : length != null
                 ? HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> body), Long.parseLong(length))
                 : in.containsKey("Transfer-Encoding") ? HttpRequest.BodyPublishers.ofInputStream(() -> body) : HttpRequest.BodyPublishers.noBody();
         if ("0".equals(length)) {
@@ -147,7 +166,6 @@ final class LocalEndpoint implements AutoCloseable {
                 values.forEach(value -> builder.header(name, value));
             }
         });
-        String host = in.getFirst("Host");
         if (HOST_FORWARDABLE && host != null) {
             builder.header("Host", host);
         }
@@ -168,6 +186,18 @@ final class LocalEndpoint implements AutoCloseable {
                 out.put(name, values);
             }
         });
+        if (rewriteQueueUrls) {
+            byte[] rewritten;
+            try (InputStream from = response.body()) {
+                rewritten = new String(from.readAllBytes(), StandardCharsets.UTF_8)
+                        .replace(backend.toString(), "http://" + host).getBytes(StandardCharsets.UTF_8);
+            }
+            exchange.sendResponseHeaders(response.statusCode(), rewritten.length == 0 ? -1 : rewritten.length);
+            try (OutputStream to = exchange.getResponseBody()) {
+                to.write(rewritten);
+            }
+            return;
+        }
         long responseLength = response.headers().firstValueAsLong("Content-Length").orElse(-1);
         boolean noBody = exchange.getRequestMethod().equals("HEAD") || response.statusCode() == 204 || response.statusCode() == 304;
         try (InputStream from = response.body()) {
