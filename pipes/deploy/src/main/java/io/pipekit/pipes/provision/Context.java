@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.pipekit.pipes.model.Deployment;
 import io.pipekit.pipes.model.Ref;
-
 import io.pipekit.pipes.spec.SubscriptionSpec;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,13 +1,10 @@
 package io.pipekit.pipes.provision;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pipekit.pipes.model.Deployment;
 import io.pipekit.pipes.model.Ref;
 import io.pipekit.pipes.model.Statement;
 import io.pipekit.pipes.spec.WorkerQueue;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +51,15 @@ final class QueueReconciler {
         ctx.adoptArn(ctx.queueArn);
         String kms = attrs.get(QueueAttributeName.KMS_MASTER_KEY_ID.toString());
         ctx.queueKmsKey = kms == null || kms.isBlank() || kms.equals("alias/aws/sqs") ? null : kms;
+        // the spec's encryption is a promise the live queue must keep: roles and key statements follow from it
+        if (ctx.model.customerKey() && ctx.queueKmsKey == null) {
+            throw new IllegalStateException("worker queue " + ctx.queueArn + " has no customer-managed key, but " + ctx.spec.source()
+                    + " says queue.encryption: kms; set encryption: sse-sqs or encrypt the queue with its key first");
+        }
+        if (!ctx.model.customerKey() && ctx.queueKmsKey != null) {
+            ctx.notes.add("worker queue " + ctx.queueArn + " is encrypted with customer key " + ctx.queueKmsKey + " although the spec says"
+                    + " sse-sqs: pipe roles get that key anyway, but say encryption: kms so every path agrees");
+        }
     }
 
     /** Tag listing attributes an SQS endpoint silently dropped (ElasticMQ 1.7 keeps no Policy or MessageRetentionPeriod). */

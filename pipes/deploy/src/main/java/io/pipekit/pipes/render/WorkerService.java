@@ -52,7 +52,9 @@ final class WorkerService {
         t.set("Parameters", parameters(model));
         ObjectNode conditions = obj();
         conditions.set("CreateCluster", obj().set("Fn::Equals", arr(ref("ExistingClusterName"), text(""))));
-        conditions.set("HasAlarmTopic", obj().set("Fn::Not", arr(obj().set("Fn::Equals", arr(ref("AlarmTopicArn"), text(""))))));
+        if (model.queue().deadLetterTries() > 0) {
+            conditions.set("HasAlarmTopic", obj().set("Fn::Not", arr(obj().set("Fn::Equals", arr(ref("AlarmTopicArn"), text(""))))));
+        }
         t.set("Conditions", conditions);
 
         JsonNode clusterName = obj().set("Fn::If", arr(text("CreateCluster"), ref(CLUSTER), ref("ExistingClusterName")));
@@ -165,7 +167,9 @@ final class WorkerService {
         ArrayNode allowed = retention.putArray("AllowedValues");
         LOG_RETENTION_DAYS.forEach(d -> allowed.add(String.valueOf(d)));
         p.set("LogRetentionDays", retention);
-        p.set("AlarmTopicArn", obj().put("Type", "String").put("Default", "").put("Description", "SNS topic told when messages reach the DLQ; empty = none"));
+        if (model.queue().deadLetterTries() > 0) {
+            p.set("AlarmTopicArn", obj().put("Type", "String").put("Default", "").put("Description", "SNS topic told when messages reach the DLQ; empty = none"));
+        }
         return p;
     }
 

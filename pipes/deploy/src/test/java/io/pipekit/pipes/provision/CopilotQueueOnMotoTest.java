@@ -70,7 +70,8 @@ class CopilotQueueOnMotoTest {
             String dlq = sqs.createQueue(b -> b.queueName("shop-test-ingest-worker-DeadLetterQueue-9XK").tags(tags)).queueUrl();
             String dlqArn = QueueReconciler.attributes(sqs, dlq).get("QueueArn");
             String queue = sqs.createQueue(b -> b.queueName("shop-test-ingest-worker-EventsQueue-4TQ").tags(tags)
-                    .attributesWithStrings(Map.of("RedrivePolicy", "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"5\"}"))).queueUrl();
+                    .attributesWithStrings(Map.of("RedrivePolicy", "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"5\"}",
+                            "KmsMasterKeyId", "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-0000-1111-2222-333344445555"))).queueUrl();
             Path file = dir.resolve("subscriptions.yml");
             Files.writeString(file, """
                     version: 1
@@ -94,6 +95,26 @@ class CopilotQueueOnMotoTest {
             assertThat(aws.events().listTargetsByRule(b -> b.rule("pipekit-shop-orders")).targets().getFirst().arn())
                     .isEqualTo(QueueReconciler.attributes(sqs, queue).get("QueueArn"));
             assertThat(QueueReconciler.attributes(sqs, queue)).doesNotContainKey("Policy");
+        }
+    }
+
+    @Test
+    void aSpecThatSaysKmsIsRefusedForAQueueWithoutACustomerKey(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        try (AwsClients aws = clients()) {
+            aws.sqs().createQueue(b -> b.queueName("plain-sse-queue"));
+            Path file = dir.resolve("subscriptions.yml");
+            Files.writeString(file, """
+                    version: 1
+                    name: plainq
+                    queue: {name: plain-sse-queue, encryption: kms}
+                    subscriptions:
+                      rules:
+                        - {name: orders, pattern: {source: [shop.orders]}}
+                    """);
+            Provisioner p = new Provisioner(aws, ProvisionOptions.defaults());
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.plan(SpecLoader.load(file)))
+                    .hasMessageContaining("has no customer-managed key").hasMessageContaining("queue.encryption: kms");
         }
     }
 
