@@ -105,6 +105,7 @@ public final class LocalEventBus implements AutoCloseable {
             case "ListTagsForResource" -> listTags(request);
             case "TagResource" -> tagResource(request);
             case "UntagResource" -> untagResource(request);
+            case "TestEventPattern" -> testEventPattern(request);
             default -> throw new EventBridgeApiException("UnknownOperationException", "The local EventBridge bus does not implement " + operation + ".");
         };
     }
@@ -203,6 +204,38 @@ public final class LocalEventBus implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new EventBridgeApiException("InvalidEventPatternException", "Event pattern is not valid. Reason: " + e.getMessage());
         }
+    }
+
+    /**
+     * {@code TestEventPattern}: whether {@code Event} (a whole §2.1 event, as JSON text) matches
+     * {@code EventPattern}, with the same event-ruler matching as the rules (docs/aws-behaviour.md §2.3).
+     */
+    private ObjectNode testEventPattern(ObjectNode request) {
+        String pattern = required(request, "EventPattern");
+        String eventText = required(request, "Event");
+        validatePattern(pattern);
+        JsonNode event;
+        try {
+            event = JSON.readTree(eventText);
+        } catch (IOException e) {
+            event = null;
+        }
+        if (event == null || !event.isObject()) {
+            throw EventBridgeApiException.validation("Parameter Event is not valid: it must be a JSON object.");
+        }
+        // the API reference: the event must contain id, account, source, time, region, resources and detail-type
+        for (String field : List.of("id", "account", "source", "time", "region", "resources", "detail-type")) {
+            if (!event.has(field)) {
+                throw EventBridgeApiException.validation("Parameter Event is not valid. Reason: Provided Event must have field: " + field + ".");
+            }
+        }
+        Machine machine = Machine.builder().build();
+        try {
+            machine.addRule("test", pattern);
+        } catch (IOException e) {
+            throw new EventBridgeApiException("InvalidEventPatternException", "Event pattern is not valid. Reason: " + e.getMessage());
+        }
+        return JSON.createObjectNode().put("Result", !machine.rulesForJSONEvent(event).isEmpty());
     }
 
     private synchronized ObjectNode deleteRule(ObjectNode request) {

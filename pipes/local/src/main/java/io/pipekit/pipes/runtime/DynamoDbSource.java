@@ -28,10 +28,17 @@ final class DynamoDbSource implements StreamSource {
 
     private final DynamoDbStreamsClient streams;
     private final String streamArn;
+    /** The runtime's region, for {@code awsRegion} and {@code eventSourceARN}: DynamoDB Local names its own "ddblocal". */
+    private final String region;
+    /** {@link #streamArn} with the runtime's region, as the record shows it. */
+    private final String recordSourceArn;
 
-    DynamoDbSource(DynamoDbStreamsClient streams, String streamArn) {
+    DynamoDbSource(DynamoDbStreamsClient streams, String streamArn, String region) {
         this.streams = streams;
         this.streamArn = streamArn;
+        this.region = region;
+        String[] parts = streamArn.split(":", 6);
+        this.recordSourceArn = parts.length == 6 ? String.join(":", parts[0], parts[1], parts[2], region, parts[4], parts[5]) : streamArn;
     }
 
     @Override
@@ -51,7 +58,8 @@ final class DynamoDbSource implements StreamSource {
             do {
                 String start = last;
                 DescribeStreamResponse response = streams.describeStream(b -> b.streamArn(streamArn).exclusiveStartShardId(start));
-                response.streamDescription().shards().forEach(s -> shards.add(new Shard(s.shardId(), s.parentShardId())));
+                response.streamDescription().shards().forEach(s -> shards.add(new Shard(s.shardId(), s.parentShardId(), null,
+                        s.sequenceNumberRange() != null && s.sequenceNumberRange().endingSequenceNumber() != null)));
                 last = response.streamDescription().lastEvaluatedShardId();
             } while (last != null);
         } catch (ResourceNotFoundException e) {
@@ -94,10 +102,9 @@ final class DynamoDbSource implements StreamSource {
     static PolledRecord toPolled(Record record, Instant now) {
         StreamRecord stream = record.dynamodb();
         ObjectNode dynamodb = JSON.createObjectNode();
-        Instant created = stream.approximateCreationDateTime();
-        if (created != null) {
-            dynamodb.put("ApproximateCreationDateTime", created.getEpochSecond());
-        }
+        // DynamoDB Local truncates ApproximateCreationDateTime to the minute; the time the poller first
+        // saw the record is within a poll interval of the write, so it stands in (docs/aws-behaviour.md §1.2)
+        dynamodb.put("ApproximateCreationDateTime", now.getEpochSecond());
         putImage(dynamodb, "Keys", stream.keys(), stream.hasKeys());
         putImage(dynamodb, "NewImage", stream.newImage(), stream.hasNewImage());
         putImage(dynamodb, "OldImage", stream.oldImage(), stream.hasOldImage());
@@ -120,8 +127,7 @@ final class DynamoDbSource implements StreamSource {
                     .put("principalId", record.userIdentity().principalId()));
         }
         fields.set("dynamodb", dynamodb);
-        Instant arrival = created == null ? now : created;
-        return new PolledRecord(fields, dynamodb, stream.sequenceNumber(), arrival, now);
+        return new PolledRecord(fields, dynamodb, stream.sequenceNumber(), now, now);
     }
 
     @Override
@@ -132,9 +138,9 @@ final class DynamoDbSource implements StreamSource {
         event.set("eventID", source.get("eventID"));
         event.set("eventVersion", source.get("eventVersion"));
         event.set("dynamodb", source.get("dynamodb").deepCopy());
-        event.put("awsRegion", Arns.region(streamArn));
+        event.put("awsRegion", region);
         event.set("eventName", source.get("eventName"));
-        event.put("eventSourceARN", streamArn);
+        event.put("eventSourceARN", recordSourceArn);
         event.put("eventSource", "aws:dynamodb");
         if (source.has("userIdentity")) {
             event.set("userIdentity", source.get("userIdentity"));

@@ -54,7 +54,8 @@ final class KinesisSource implements StreamSource {
                 ListShardsResponse response = next == null
                         ? kinesis.listShards(b -> b.streamName(streamName))
                         : kinesis.listShards(b -> b.nextToken(next));
-                response.shards().forEach(s -> shards.add(new Shard(s.shardId(), s.parentShardId())));
+                response.shards().forEach(s -> shards.add(new Shard(s.shardId(), s.parentShardId(), s.adjacentParentShardId(),
+                        s.sequenceNumberRange() != null && s.sequenceNumberRange().endingSequenceNumber() != null)));
                 token = response.nextToken();
             } while (token != null);
         } catch (ResourceNotFoundException e) {

@@ -49,7 +49,8 @@ final class PipeRunner {
         this.source = source;
         this.sqs = sqs;
         this.target = new SqsTarget(sqs, settings.targetArn());
-        this.deadLetterTarget = settings.deadLetterArn() == null ? null : new SqsTarget(sqs, settings.deadLetterArn());
+        this.deadLetterTarget = settings.deadLetterArn() == null || PipeSettings.isSnsTopic(settings.deadLetterArn())
+                ? null : new SqsTarget(sqs, settings.deadLetterArn());
         this.renderer = new RecordRenderer(settings);
         this.options = options;
         this.checkpoints = checkpoints;
@@ -71,14 +72,33 @@ final class PipeRunner {
         supervisor = Thread.ofVirtual().name("pipe-" + settings.pipeName()).start(this::supervise);
     }
 
-    /** Starts pollers for shards not yet polled whose parent is done (or unknown). */
+    /**
+     * Starts pollers for shards not yet polled whose parents are done (or unknown); a shard made by a
+     * merge waits for both parents (docs/aws-behaviour.md §1.3).
+     *
+     * <p>{@code LATEST} means the stream as it is when the pipe first starts: shards already closed
+     * then (parents of a reshard before the pipe existed) are skipped, and every open shard, a child
+     * among them, starts at its tip. Only shards born while the pipe runs are read from their start,
+     * so no record is lost across a split or merge. These first-start decisions are kept with the
+     * checkpoints ({@link #LATEST_MARK}, {@link #SKIPPED_MARK}) so a restart does not replay a child.
+     */
     private void discover(boolean resolveIteratorsNow) {
         List<StreamSource.Shard> shards = source.shards();
+        if (resolveIteratorsNow && checkpoints.isEmpty() && "LATEST".equals(settings.startingPosition())) {
+            for (StreamSource.Shard shard : shards) {
+                checkpoints.put(shard.id(), shard.closed() ? SKIPPED_MARK : LATEST_MARK);
+            }
+        }
         Set<String> known = new java.util.HashSet<>();
         shards.forEach(s -> known.add(s.id()));
         for (StreamSource.Shard shard : shards) {
-            boolean parentPending = shard.parentId() != null && known.contains(shard.parentId()) && !finishedShards.contains(shard.parentId());
-            if (shard.parentId() != null && known.contains(shard.parentId())) {
+            if (SKIPPED_MARK.equals(checkpoints.get(shard.id()))) {
+                finishedShards.add(shard.id());
+            }
+        }
+        for (StreamSource.Shard shard : shards) {
+            boolean parentPending = pending(shard.parentId(), known) || pending(shard.adjacentParentId(), known);
+            if ((shard.parentId() != null && known.contains(shard.parentId())) || (shard.adjacentParentId() != null && known.contains(shard.adjacentParentId()))) {
                 childShards.add(shard.id());
             }
             if (!parentPending && !shardThreads.containsKey(shard.id()) && !finishedShards.contains(shard.id())) {
@@ -90,6 +110,15 @@ final class PipeRunner {
             }
         }
     }
+
+    private boolean pending(String parentId, Set<String> known) {
+        return parentId != null && known.contains(parentId) && !finishedShards.contains(parentId);
+    }
+
+    /** Checkpoint of a shard open when a {@code LATEST} pipe first started and not yet read from: start at its tip. */
+    static final String LATEST_MARK = "LATEST";
+    /** Checkpoint of a shard already closed when a {@code LATEST} pipe first started: never read. */
+    static final String SKIPPED_MARK = "SKIPPED";
 
     private void supervise() {
         if (source == null) {

@@ -1,6 +1,8 @@
 package io.pipekit.pipes.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pipekit.pipes.transform.JsonPath;
 import io.pipekit.pipes.transform.Template;
 import java.time.Duration;
@@ -35,6 +37,36 @@ record PipeSettings(
     static final int SQS_TARGET_MAX_BATCH = 10;
     private static final Set<String> KINESIS_POSITIONS = Set.of("TRIM_HORIZON", "LATEST", "AT_TIMESTAMP");
     private static final Set<String> DYNAMODB_POSITIONS = Set.of("TRIM_HORIZON", "LATEST");
+
+    static boolean isSnsTopic(String arn) {
+        return arn != null && arn.startsWith("arn:aws:sns:");
+    }
+
+    /**
+     * The request as {@code DescribePipe} shows it: the source parameter object with the defaults the
+     * pipe runs with filled in (BatchSize, MaximumBatchingWindowInSeconds, and for streams
+     * MaximumRecordAgeInSeconds −1, MaximumRetryAttempts −1, ParallelizationFactor 1), as AWS returns them
+     * (docs/aws-behaviour.md §1.3).
+     */
+    static ObjectNode described(PipeDefinition definition) {
+        ObjectNode request = definition.request();
+        SourceKind kind;
+        try {
+            kind = SourceKind.of(definition.source());
+        } catch (RuntimeException e) {
+            return request;
+        }
+        ObjectNode params = request.withObject("/SourceParameters").withObject("/" + kind.parametersMember);
+        int sourceDefault = kind == SourceKind.SQS ? 10 : 100;
+        params.putIfAbsent("BatchSize", JsonNodeFactory.instance.numberNode(Math.min(sourceDefault, SQS_TARGET_MAX_BATCH)));
+        params.putIfAbsent("MaximumBatchingWindowInSeconds", JsonNodeFactory.instance.numberNode(0));
+        if (kind.isStream()) {
+            params.putIfAbsent("MaximumRecordAgeInSeconds", JsonNodeFactory.instance.numberNode(-1));
+            params.putIfAbsent("MaximumRetryAttempts", JsonNodeFactory.instance.numberNode(-1));
+            params.putIfAbsent("ParallelizationFactor", JsonNodeFactory.instance.numberNode(1));
+        }
+        return request;
+    }
 
     static PipeSettings of(PipeDefinition definition, String pipeArn) {
         SourceKind kind = SourceKind.of(definition.source());
@@ -96,8 +128,10 @@ record PipeSettings(
                 throw PipesApiException.validation("1 validation error detected: Value '" + maxAge + "' at 'maximumRecordAgeInSeconds' failed to satisfy constraint: Member must have value between -1 and 604800");
             }
             dlq = params.path("DeadLetterConfig").path("Arn").asText(null);
-            if (dlq != null && !dlq.startsWith("arn:aws:sqs:")) {
-                throw PipesApiException.validation("DeadLetterConfig.Arn " + dlq + " is not supported by the local Pipes runtime: use a standard SQS queue.");
+            // docs/aws-behaviour.md §1.3: an SQS queue or an SNS topic; the local stack has no SNS, so a
+            // topic is accepted (the same pipe works on AWS) and every record bound for it is reported lost
+            if (dlq != null && !dlq.startsWith("arn:aws:sqs:") && !isSnsTopic(dlq)) {
+                throw PipesApiException.validation("DeadLetterConfig.Arn " + dlq + " must be an Amazon SQS queue or Amazon SNS topic ARN.");
             }
             if (dlq != null && dlq.endsWith(".fifo")) {
                 throw PipesApiException.validation("DeadLetterConfig.Arn must be a standard SQS queue, not a FIFO queue: " + dlq);

@@ -81,7 +81,11 @@ public final class PipesApiServer implements AutoCloseable {
                     case "POST" -> summary(runtime.create(PipeDefinition.fromJson(name, body(exchange))));
                     case "GET" -> describe(runtime.describe(name));
                     case "PUT" -> summary(runtime.update(PipeDefinition.fromJson(name, body(exchange))));
-                    case "DELETE" -> summary(runtime.delete(name));
+                    case "DELETE" -> {
+                        PipeDefinition.Description deleting = runtime.delete(name);
+                        tags.remove(deleting.arn()); // a new pipe of the same name starts with its own tags
+                        yield summary(deleting);
+                    }
                     default -> throw unknown(method, path);
                 };
             }
@@ -95,30 +99,97 @@ public final class PipesApiServer implements AutoCloseable {
         }
         if (segments.size() == 2 && segments.get(0).equals("tags")) {
             String arn = segments.get(1);
-            if (method.equals("POST")) {
-                body(exchange).path("tags").properties().forEach(e -> tags.computeIfAbsent(arn, k -> new ConcurrentHashMap<>()).put(e.getKey(), e.getValue().asText()));
-                return JSON.createObjectNode();
-            }
-            if (method.equals("GET")) {
-                ObjectNode response = JSON.createObjectNode();
-                ObjectNode map = response.putObject("tags");
-                tags.getOrDefault(arn, Map.of()).forEach(map::put);
-                return response;
+            Map<String, String> current = tagsOf(arn);
+            switch (method) {
+                case "POST" -> {
+                    body(exchange).path("tags").properties().forEach(e -> current.put(e.getKey(), e.getValue().asText()));
+                    return JSON.createObjectNode();
+                }
+                case "DELETE" -> {
+                    // UntagResource: DELETE /tags/{resourceArn}?tagKeys=a&tagKeys=b (docs/aws-behaviour.md §1.10)
+                    queryValues(exchange.getRequestURI(), "tagKeys").forEach(current::remove);
+                    return JSON.createObjectNode();
+                }
+                case "GET" -> {
+                    ObjectNode response = JSON.createObjectNode();
+                    ObjectNode map = response.putObject("tags");
+                    current.forEach(map::put);
+                    return response;
+                }
+                default -> throw unknown(method, path);
             }
         }
         throw unknown(method, path);
     }
 
+    /**
+     * A pipe's tags: those of {@code CreatePipe}, then changed by TagResource/UntagResource. A pipe
+     * that does not exist has none to change ({@code NotFoundException}).
+     */
+    private Map<String, String> tagsOf(String arn) {
+        return tags.computeIfAbsent(arn, key -> {
+            String name = key.substring(key.lastIndexOf('/') + 1);
+            Map<String, String> initial = new ConcurrentHashMap<>();
+            runtime.describe(name).definition().request().path("Tags").properties().forEach(e -> initial.put(e.getKey(), e.getValue().asText()));
+            return initial;
+        });
+    }
+
+    private static List<String> queryValues(URI uri, String name) {
+        List<String> values = new java.util.ArrayList<>();
+        String raw = uri.getRawQuery();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0 && URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8).equals(name)) {
+                    values.add(URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return values;
+    }
+
+    /** ListPipes, filtered, sorted by name and paged by {@code Limit} (1–100) and an opaque {@code NextToken} (docs/aws-behaviour.md §1.10). */
     private JsonNode listPipes(Map<String, String> query) {
+        int limit = 100;
+        if (query.containsKey("Limit")) {
+            try {
+                limit = Integer.parseInt(query.get("Limit"));
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > 100) {
+                throw PipesApiException.validation("1 validation error detected: Value '" + query.get("Limit")
+                        + "' at 'limit' failed to satisfy constraint: Member must have value between 1 and 100");
+            }
+        }
+        // the token is the name of the last pipe returned, base64-encoded so clients treat it as opaque
+        String after = null;
+        if (query.containsKey("NextToken")) {
+            try {
+                after = new String(java.util.Base64.getUrlDecoder().decode(query.get("NextToken")), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw PipesApiException.validation("The NextToken is not valid.");
+            }
+        }
         ObjectNode response = JSON.createObjectNode();
         ArrayNode list = response.putArray("Pipes");
+        String last = null;
+        boolean more = false;
         for (PipeDefinition.Description pipe : runtime.list()) {
+            if (after != null && pipe.name().compareTo(after) <= 0) {
+                continue;
+            }
             if (!matches(query.get("NamePrefix"), pipe.name())
                     || !matches(query.get("SourcePrefix"), pipe.definition().source())
                     || !matches(query.get("TargetPrefix"), pipe.definition().target())
                     || (query.containsKey("DesiredState") && !query.get("DesiredState").equals(pipe.desiredState()))
                     || (query.containsKey("CurrentState") && !query.get("CurrentState").equals(pipe.currentState().name()))) {
                 continue;
+            }
+            if (list.size() == limit) {
+                more = true;
+                break;
             }
             ObjectNode item = list.addObject();
             item.put("Name", pipe.name());
@@ -132,6 +203,10 @@ public final class PipesApiServer implements AutoCloseable {
             item.put("LastModifiedTime", epochSeconds(pipe.lastModifiedTime()));
             item.put("Source", pipe.definition().source());
             item.put("Target", pipe.definition().target());
+            last = pipe.name();
+        }
+        if (more) {
+            response.put("NextToken", java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(last.getBytes(StandardCharsets.UTF_8)));
         }
         return response;
     }
@@ -153,7 +228,7 @@ public final class PipesApiServer implements AutoCloseable {
     }
 
     private ObjectNode describe(PipeDefinition.Description pipe) {
-        ObjectNode node = pipe.definition().request();
+        ObjectNode node = PipeSettings.described(pipe.definition());
         node.remove("Name");
         node.put("Arn", pipe.arn());
         node.put("Name", pipe.name());
@@ -164,9 +239,8 @@ public final class PipesApiServer implements AutoCloseable {
         }
         node.put("CreationTime", epochSeconds(pipe.creationTime()));
         node.put("LastModifiedTime", epochSeconds(pipe.lastModifiedTime()));
-        Map<String, String> pipeTags = new HashMap<>();
-        pipe.definition().request().path("Tags").properties().forEach(e -> pipeTags.put(e.getKey(), e.getValue().asText()));
-        pipeTags.putAll(tags.getOrDefault(pipe.arn(), Map.of()));
+        node.remove("Tags");
+        Map<String, String> pipeTags = new HashMap<>(tagsOf(pipe.arn()));
         if (!pipeTags.isEmpty()) {
             ObjectNode tagNode = node.putObject("Tags");
             pipeTags.forEach(tagNode::put);

@@ -124,6 +124,10 @@ public final class PipesRuntime implements AutoCloseable {
         definition.validate();
         String arn = pipeArn(definition.name());
         PipeSettings settings = PipeSettings.of(definition, arn);
+        if (PipeSettings.isSnsTopic(settings.deadLetterArn())) {
+            LOG.warn("pipe {}: its DLQ is the SNS topic {}; the local stack has no SNS, so records bound for it are logged at ERROR and lost",
+                    definition.name(), settings.deadLetterArn());
+        }
         Pipe pipe = new Pipe(definition, settings, arn);
         pipe.desiredState = definition.desiredState();
         pipe.currentState = PipeState.CREATING;
@@ -371,7 +375,7 @@ public final class PipesRuntime implements AutoCloseable {
     private StreamSource streamSource(PipeSettings settings) {
         return switch (settings.kind()) {
             case KINESIS -> new KinesisSource(requireClient(kinesis, "Kinesis"), settings.sourceArn());
-            case DYNAMODB -> new DynamoDbSource(requireClient(dynamoDbStreams, "DynamoDB Streams"), settings.sourceArn());
+            case DYNAMODB -> new DynamoDbSource(requireClient(dynamoDbStreams, "DynamoDB Streams"), settings.sourceArn(), region);
             case SQS -> null;
         };
     }

@@ -115,9 +115,10 @@ final class ShardPoller implements Runnable {
 
     private String newIterator() {
         String checkpoint = runner.checkpointOf(shardId);
-        StreamSource.StartAt start = checkpoint != null
-                ? new StreamSource.StartAt.AfterSequence(checkpoint)
+        StreamSource.StartAt start = PipeRunner.LATEST_MARK.equals(checkpoint) ? new StreamSource.StartAt.Latest()
+                : checkpoint != null ? new StreamSource.StartAt.AfterSequence(checkpoint)
                 : switch (settings.startingPosition()) {
+                    // a shard born while the pipe ran: from its start, or its first records would be lost
                     case "LATEST" -> runner.isChildShard(shardId) ? new StreamSource.StartAt.TrimHorizon() : new StreamSource.StartAt.Latest();
                     case "AT_TIMESTAMP" -> new StreamSource.StartAt.AtTimestamp(settings.startingPositionTimestamp());
                     default -> new StreamSource.StartAt.TrimHorizon();
@@ -219,6 +220,14 @@ final class ShardPoller implements Runnable {
             return true;
         }
         String body = DeadLetterRecord.build(settings, shardId, records, condition, invokes);
+        if (PipeSettings.isSnsTopic(settings.deadLetterArn())) {
+            // the local stack has no SNS: say exactly what AWS would have published, then move on as AWS would
+            LOG.error("pipe {} shard {}: {} records {}..{} LOST: their DLQ is the SNS topic {}, and the local stack has no SNS. "
+                    + "AWS would publish: {}", settings.pipeName(), shardId, records.size(), records.getFirst().position(),
+                    records.getLast().position(), settings.deadLetterArn(), body);
+            runner.metrics().discarded(records.size());
+            return true;
+        }
         int attempt = 0;
         while (runner.isRunning()) {
             List<SqsTarget.Failure> failures = runner.deadLetterTarget().send(List.of(new SqsTarget.Message(0, body, null, null)));

@@ -9,7 +9,11 @@ import java.util.function.BiFunction;
 /** A sharded stream (Kinesis, DynamoDB Streams) as the shard pollers read it. */
 interface StreamSource {
 
-    record Shard(String id, String parentId) {}
+    /**
+     * A shard: its parents ({@code adjacentParentId} only after a merge) and whether it is closed (it
+     * has an ending sequence number: a parent after a reshard).
+     */
+    record Shard(String id, String parentId, String adjacentParentId, boolean closed) {}
 
     record Read(List<PolledRecord> records, String nextIterator) {
 

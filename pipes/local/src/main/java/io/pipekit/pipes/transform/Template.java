@@ -37,6 +37,11 @@ public final class Template {
 
     private static final Logger LOG = LoggerFactory.getLogger(Template.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Minifies without touching numbers: no detour through double, trailing zeros kept. */
+    private static final ObjectMapper EXACT = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .nodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
+            .build();
     private static final Pattern PLACEHOLDER = Pattern.compile("<([A-Za-z0-9_$.\\-\\[\\]*/'\"]+)>");
 
     /** Whose rules the rendering follows. */
@@ -134,7 +139,7 @@ public final class Template {
         if (json && dialect == Dialect.RULE) {
             // §2.4: "the JSON that is passed to the target is minified"
             try {
-                rendered = write(JSON.readTree(rendered));
+                rendered = EXACT.writeValueAsString(EXACT.readTree(rendered));
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 surprises.add("the result is not valid JSON (" + e.getOriginalMessage() + ")");
             }

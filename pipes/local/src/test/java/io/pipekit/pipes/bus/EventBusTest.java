@@ -199,6 +199,18 @@ class EventBusTest {
         assertThat(receiveOne(queue).body()).as("not valid JSON, as on AWS").contains("\"quote\": \"say \"hi\"\"");
     }
 
+    @Test
+    void testEventPatternMatchesAsTheRulesDo() {
+        String event = "{\"id\":\"1\",\"account\":\"000000000000\",\"source\":\"shop\",\"time\":\"2026-12-02T00:00:00Z\","
+                + "\"region\":\"us-east-1\",\"resources\":[],\"detail-type\":\"OrderPlaced\",\"detail\":{\"total\":250}}";
+        assertThat(events.testEventPattern(b -> b.event(event).eventPattern("{\"detail\":{\"total\":[{\"numeric\":[\">\",100]}]}}")).result()).isTrue();
+        assertThat(events.testEventPattern(b -> b.event(event).eventPattern("{\"source\":[\"other\"]}")).result()).isFalse();
+        assertThatThrownBy(() -> events.testEventPattern(b -> b.event(event).eventPattern("{\"source\":\"not-a-list\"}")))
+                .isInstanceOf(EventBridgeException.class).hasMessageContaining("Event pattern is not valid");
+        assertThatThrownBy(() -> events.testEventPattern(b -> b.event("{\"source\":\"shop\"}").eventPattern("{\"source\":[\"shop\"]}")))
+                .isInstanceOf(EventBridgeException.class).hasMessageContaining("must have field");
+    }
+
     private static PutEventsRequestEntry entry(String bus, String detail) {
         return PutEventsRequestEntry.builder().eventBusName(bus).source("shop").detailType("OrderPlaced").detail(detail).build();
     }

@@ -283,6 +283,63 @@ class KinesisPipeTest {
     }
 
     @Test
+    void latestOnAStreamReshardedBeforeThePipeExistedReplaysNothing() throws Exception {
+        String stream = createStream("orders-resharded");
+        String queue = cloud.sqs().createQueue("worker-resharded", Map.of());
+        put(stream, "k", "{\"before\":\"split\"}");
+        String parent = kinesis.listShards(b -> b.streamName(stream)).shards().getFirst().shardId();
+        kinesis.splitShard(b -> b.streamName(stream).shardToSplit(parent).newStartingHashKey("170141183460469231731687303715884105728"));
+        await().until(() -> kinesis.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
+        put(stream, "a", "{\"after\":\"split\"}");
+        put(stream, "b", "{\"after\":\"split\"}");
+
+        // docs/aws-behaviour.md §1.3: LATEST is the tip of the stream when the pipe starts, children included
+        run(PipeDefinition.builder("resharded").source(streamArn(stream)).target(EmbeddedSqs.queueArn("worker-resharded")).roleArn(ROLE)
+                .sourceParameters("KinesisStreamParameters", "{\"StartingPosition\":\"LATEST\",\"BatchSize\":10}").build());
+        put(stream, "a", "{\"n\":\"new\"}");
+
+        List<Message> received = Received.await(sqs, queue, 1);
+        assertThat(received).extracting(m -> new String(Base64.getDecoder().decode(JSON.readTree(m.body()).get("data").asText()), StandardCharsets.UTF_8))
+                .containsExactly("{\"n\":\"new\"}");
+        assertThat(sqs.receiveMessage(b -> b.queueUrl(queue).waitTimeSeconds(1)).messages()).isEmpty();
+
+        // a restart neither replays the children from their start nor reads the closed parent
+        runtime.stop("resharded");
+        await().until(() -> runtime.describe("resharded").currentState() == PipeState.STOPPED);
+        runtime.start("resharded");
+        await().until(() -> runtime.describe("resharded").currentState() == PipeState.RUNNING);
+        put(stream, "b", "{\"n\":\"after-restart\"}");
+        assertThat(Received.await(sqs, queue, 1)).extracting(m -> new String(Base64.getDecoder().decode(JSON.readTree(m.body()).get("data").asText()), StandardCharsets.UTF_8))
+                .containsExactly("{\"n\":\"after-restart\"}");
+        assertThat(sqs.receiveMessage(b -> b.queueUrl(queue).waitTimeSeconds(1)).messages()).isEmpty();
+    }
+
+    @Test
+    void aMergedShardIsReadOnlyAfterBothParents() throws Exception {
+        kinesis.createStream(b -> b.streamName("orders-merge").shardCount(2));
+        await().until(() -> kinesis.describeStreamSummary(b -> b.streamName("orders-merge")).streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
+        String queue = cloud.sqs().createQueue("worker-merge.fifo", Map.of(software.amazon.awssdk.services.sqs.model.QueueAttributeName.FIFO_QUEUE, "true",
+                software.amazon.awssdk.services.sqs.model.QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "true"));
+        List<software.amazon.awssdk.services.kinesis.model.Shard> parents = kinesis.listShards(b -> b.streamName("orders-merge")).shards();
+        for (int i = 0; i < 20; i++) {
+            String key = "key-" + i;
+            put("orders-merge", key, "{\"parent\":" + i + "}");
+        }
+        kinesis.mergeShards(b -> b.streamName("orders-merge").shardToMerge(parents.get(0).shardId()).adjacentShardToMerge(parents.get(1).shardId()));
+        await().until(() -> kinesis.describeStreamSummary(b -> b.streamName("orders-merge")).streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
+        put("orders-merge", "child", "{\"child\":true}");
+
+        run(PipeDefinition.builder("merge").source(streamArn("orders-merge")).target(EmbeddedSqs.queueArn("worker-merge.fifo")).roleArn(ROLE)
+                .sourceParameters("KinesisStreamParameters", "{\"StartingPosition\":\"TRIM_HORIZON\",\"BatchSize\":1}")
+                .sqsTarget("one-group", null).build());
+
+        // one FIFO group keeps the send order: the child's record comes after every record of both parents
+        List<Message> received = Received.await(sqs, queue, 21);
+        assertThat(new String(Base64.getDecoder().decode(JSON.readTree(received.getLast().body()).get("data").asText()), StandardCharsets.UTF_8))
+                .isEqualTo("{\"child\":true}");
+    }
+
+    @Test
     void missingStreamFailsCreationWithAStateReason() {
         cloud.sqs().createQueue("worker-missing", Map.of());
         runtime.create(PipeDefinition.builder("missing").source(streamArn("no-such-stream")).target(EmbeddedSqs.queueArn("worker-missing"))

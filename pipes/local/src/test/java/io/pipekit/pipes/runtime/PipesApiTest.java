@@ -201,4 +201,71 @@ class PipesApiTest {
         assertThat(pipes.describePipe(b -> b.name("stuck")).stateReason()).isNull();
         pipes.deletePipe(b -> b.name("stuck"));
     }
+
+    @Test
+    void listPipesPagesWithLimitAndNextTokenAndUntagResourceRemovesTags() {
+        cloud.sqs().createQueue("page-worker", Map.of());
+        for (String name : java.util.List.of("page-a", "page-b", "page-c")) {
+            pipes.createPipe(b -> b.name(name).source("arn:aws:kinesis:us-east-1:000000000000:stream/api-orders").target(EmbeddedSqs.queueArn("page-worker"))
+                    .roleArn("arn:aws:iam::000000000000:role/r").desiredState(RequestedPipeState.STOPPED).tags(Map.of("team", "kit", "tier", "1"))
+                    .sourceParameters(p -> p.kinesisStreamParameters(k -> k.startingPosition(KinesisStreamStartPosition.LATEST))));
+        }
+        // docs/aws-behaviour.md §1.3: DescribePipe shows the defaults the pipe runs with
+        var described = pipes.describePipe(b -> b.name("page-a")).sourceParameters().kinesisStreamParameters();
+        assertThat(described.batchSize()).isEqualTo(10);
+        assertThat(described.maximumBatchingWindowInSeconds()).isZero();
+        assertThat(described.maximumRetryAttempts()).isEqualTo(-1);
+        assertThat(described.maximumRecordAgeInSeconds()).isEqualTo(-1);
+        assertThat(described.parallelizationFactor()).isEqualTo(1);
+        assertThat(described.startingPosition()).isEqualTo(KinesisStreamStartPosition.LATEST);
+        var first = pipes.listPipes(b -> b.namePrefix("page-").limit(2));
+        assertThat(first.pipes()).extracting(p -> p.name()).containsExactly("page-a", "page-b");
+        assertThat(first.nextToken()).isNotBlank();
+        var second = pipes.listPipes(b -> b.namePrefix("page-").limit(2).nextToken(first.nextToken()));
+        assertThat(second.pipes()).extracting(p -> p.name()).containsExactly("page-c");
+        assertThat(second.nextToken()).isNull();
+        // the SDK's paginator follows the tokens
+        assertThat(pipes.listPipesPaginator(b -> b.namePrefix("page-").limit(1)).pipes()).extracting(p -> p.name())
+                .containsExactly("page-a", "page-b", "page-c");
+        assertThatThrownBy(() -> pipes.listPipes(b -> b.limit(101))).isInstanceOf(ValidationException.class);
+
+        String arn = pipes.describePipe(b -> b.name("page-a")).arn();
+        pipes.untagResource(b -> b.resourceArn(arn).tagKeys("tier"));
+        assertThat(pipes.listTagsForResource(b -> b.resourceArn(arn)).tags()).containsExactly(Map.entry("team", "kit"));
+        assertThat(pipes.describePipe(b -> b.name("page-a")).tags()).containsExactly(Map.entry("team", "kit"));
+        pipes.tagResource(b -> b.resourceArn(arn).tags(Map.of("tier", "2")));
+        assertThat(pipes.describePipe(b -> b.name("page-a")).tags()).containsEntry("tier", "2");
+        assertThatThrownBy(() -> pipes.untagResource(b -> b.resourceArn("arn:aws:pipes:us-east-1:000000000000:pipe/nope").tagKeys("x")))
+                .isInstanceOf(NotFoundException.class);
+        for (String name : java.util.List.of("page-a", "page-b", "page-c")) {
+            await().until(() -> pipes.describePipe(b -> b.name(name)).currentState() == PipeState.STOPPED);
+            pipes.deletePipe(b -> b.name(name));
+        }
+    }
+
+    @Test
+    void anSnsDeadLetterTopicIsAcceptedAndEveryRecordBoundForItIsReportedLost() throws Exception {
+        kinesis.createStream(b -> b.streamName("sns-orders").shardCount(1));
+        await().until(() -> kinesis.describeStreamSummary(b -> b.streamName("sns-orders")).streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
+        String queue = cloud.sqs().createQueue("sns-worker", Map.of());
+        String topic = "arn:aws:sns:us-east-1:000000000000:pipe-failures";
+        // docs/aws-behaviour.md §1.3: a stream source's DLQ may be an SNS topic; the spec that works on AWS works here
+        pipes.createPipe(b -> b.name("sns-dlq").source("arn:aws:kinesis:us-east-1:000000000000:stream/sns-orders").target(EmbeddedSqs.queueArn("sns-worker"))
+                .roleArn("arn:aws:iam::000000000000:role/r")
+                .sourceParameters(p -> p.kinesisStreamParameters(k -> k.startingPosition(KinesisStreamStartPosition.TRIM_HORIZON)
+                        .maximumRetryAttempts(0).deadLetterConfig(d -> d.arn(topic)))));
+        await().until(() -> pipes.describePipe(b -> b.name("sns-dlq")).currentState() == PipeState.RUNNING);
+        assertThat(pipes.describePipe(b -> b.name("sns-dlq")).sourceParameters().kinesisStreamParameters().deadLetterConfig().arn()).isEqualTo(topic);
+        sqs.deleteQueue(b -> b.queueUrl(queue));
+        kinesis.putRecord(b -> b.streamName("sns-orders").partitionKey("k").data(SdkBytes.fromUtf8String("{\"n\":1}")));
+
+        // the record cannot reach a topic the local stack does not have: it is counted (and logged at ERROR) as lost
+        await().atMost(Duration.ofSeconds(30)).until(() -> cloud.pipes().metrics("sns-dlq").discarded() == 1);
+        assertThatThrownBy(() -> pipes.createPipe(b -> b.name("bad-dlq").source("arn:aws:kinesis:us-east-1:000000000000:stream/sns-orders")
+                .target(EmbeddedSqs.queueArn("sns-worker")).roleArn("arn:aws:iam::000000000000:role/r")
+                .sourceParameters(p -> p.kinesisStreamParameters(k -> k.startingPosition(KinesisStreamStartPosition.LATEST)
+                        .deadLetterConfig(d -> d.arn("arn:aws:lambda:us-east-1:000000000000:function:f"))))))
+                .isInstanceOf(ValidationException.class).hasMessageContaining("SQS queue or Amazon SNS topic");
+        pipes.deletePipe(b -> b.name("sns-dlq"));
+    }
 }

@@ -83,6 +83,8 @@ class TemplateTest {
         // the JSON passed to the target is minified
         assertThat(Template.parse("{\n  \"n\" : <$.n>,\n  \"s\" : \"a  b\"\n}", Template.Dialect.RULE).render(name -> JsonPath.parse(name).read(event)))
                 .isEqualTo("{\"n\":1,\"s\":\"a  b\"}");
+        assertThat(Template.parse("{ \"price\" : 12345678901234567890.50 }", Template.Dialect.RULE).render(name -> Optional.empty()))
+                .as("minifying leaves numbers as written").isEqualTo("{\"price\":12345678901234567890.50}");
         assertThat(Template.parse("Order <$.n> is  here", Template.Dialect.RULE).render(name -> JsonPath.parse(name).read(event)))
                 .isEqualTo("Order 1 is  here");
     }
