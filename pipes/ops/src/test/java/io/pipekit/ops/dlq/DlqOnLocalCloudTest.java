@@ -222,6 +222,33 @@ class DlqOnLocalCloudTest {
         assertThat(new DeadLetterQueue(aws.sqs(), dlq).approximateSize()).isZero();
     }
 
+    @Test
+    void aRuleFailureTheLocalBusDeadLetteredIsRecognisedAndReplayedOnceTheTargetExists() {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String dlq = queue("bus-dlq-" + id, Map.of());
+        String targetName = "bus-target-" + id;
+        String targetArn = "arn:aws:sqs:us-east-1:000000000000:" + targetName;   // does not exist yet: not retryable, straight to the DLQ
+        String rule = "bus-" + id;
+        aws.events().putRule(b -> b.name(rule).eventPattern("{\"source\":[\"shop-" + id + "\"]}"));
+        aws.events().putTargets(b -> b.rule(rule).targets(t -> t.id("w").arn(targetArn).deadLetterConfig(d -> d.arn(arn(dlq)))));
+        aws.events().putEvents(b -> b.entries(e -> e.source("shop-" + id).detailType("OrderCreated").detail("{\"id\":\"o-7\"}")));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> new DeadLetterQueue(aws.sqs(), dlq).approximateSize() == 1);
+        DeadLetter letter = new DeadLetterQueue(aws.sqs(), dlq).peek(10, Duration.ofSeconds(5)).messages().getFirst();
+        assertThat(letter).isInstanceOfSatisfying(DeadLetter.RuleFailure.class, f -> {
+            assertThat(f.ruleArn()).endsWith("rule/" + rule);
+            assertThat(f.targetArn()).isEqualTo(targetArn);
+            assertThat(f.errorCode()).isNotBlank();
+        });
+
+        String target = queue(targetName, Map.of());
+        Replayer.Summary summary = new Replayer(aws, dlq, Replayer.Options.defaults().withRuleToTarget(true), null, false).run();
+
+        assertThat(summary.replayed()).as(summary.describe()).isEqualTo(1);
+        assertThat(drain(target)).singleElement().asString().contains("\"source\":\"shop-" + id + "\"", "\"id\":\"o-7\"");
+        assertThat(new DeadLetterQueue(aws.sqs(), dlq).approximateSize()).isZero();
+    }
+
     /** The real client, except that the {@code n}-th call of {@code method} throws (a crash or a refused call). */
     static SqsClient failingOnCall(SqsClient real, String method, int n) {
         AtomicInteger calls = new AtomicInteger();
