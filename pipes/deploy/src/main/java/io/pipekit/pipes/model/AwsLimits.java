@@ -1,6 +1,8 @@
 package io.pipekit.pipes.model;
 
-/** Name lengths AWS enforces on what pipekit creates, each written once. */
+import java.time.Duration;
+
+/** Limits AWS enforces on what pipekit creates and checks (name lengths, SQS visibility), each written once. */
 public final class AwsLimits {
 
     /** docs/aws-behaviour.md §1.10: a pipe name is 1–64 characters. */
@@ -13,6 +15,9 @@ public final class AwsLimits {
     public static final int QUEUE_NAME = 80;
     /** docs/aws-behaviour.md §5.3: an ECS cluster, service or task-definition family name is 1–255 characters. */
     public static final int ECS_NAME = 255;
+
+    /** docs/aws-behaviour.md §9: a queue's VisibilityTimeout, and a message's visibility counted from its receive, are at most 12 h. */
+    public static final Duration MAX_VISIBILITY = Duration.ofHours(12);
 
     private AwsLimits() {}
 }

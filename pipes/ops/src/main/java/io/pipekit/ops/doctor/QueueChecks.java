@@ -21,7 +21,7 @@ final class QueueChecks {
         }
         Duration p99 = options.handlerP99();
         if (p99 != null) {
-            if (p99.compareTo(WorkerOptions.MAX_VISIBILITY) >= 0) {
+            if (p99.compareTo(io.pipekit.pipes.model.AwsLimits.MAX_VISIBILITY) >= 0) {
                 out.add(Finding.error("visibility-p99", queue.url(),
                         "handler p99 " + seconds(p99) + " reaches SQS's 12 h visibility ceiling, counted from the receive: no heartbeat can keep such a message invisible, it is redelivered while still running",
                         "split the work so one message takes well under 12 h (docs/aws-behaviour.md §9)"));
