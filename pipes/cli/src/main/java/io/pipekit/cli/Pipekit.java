@@ -64,7 +64,9 @@ public final class Pipekit implements Runnable {
         for (Map.Entry<String, CommandLine> deploy : new CommandLine(new PipekitCli()).getSubcommands().entrySet()) {
             root.addSubcommand(deploy.getKey(), deploy.getValue());
         }
-        // `doctor` (environment checks) and `dlq` (dead-letter inspection and replay) plug in here
+        // operating it (pipes/ops, docs/operations.md): silent misconfigurations, dead letters back
+        root.addSubcommand("doctor", new io.pipekit.ops.doctor.DoctorCommand());
+        root.addSubcommand("dlq", new io.pipekit.ops.dlq.DlqCommand());
         root.addSubcommand("init", new InitCommand());
         root.addSubcommand("version", new VersionCommand());
         root.addSubcommand("help", new CommandLine.HelpCommand());
