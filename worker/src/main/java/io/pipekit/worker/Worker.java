@@ -46,7 +46,10 @@ public final class Worker implements AutoCloseable {
         Duration callTimeout = VisibilityChanges.callTimeoutFor(options.visibilityTimeout(), options.heartbeatFraction());
         VisibilityChanges visibility = new VisibilityChanges(sqs, callTimeout);
         this.settler = new MessageSettler(registry, visibility, limiter, listener, options.backoff(), this::releaseDelay);
-        this.deletes = new DeleteBatcher(sqs, options.deleteFlushInterval(), callTimeout, options.maxConcurrency(), listener,
+        // a pending delete is still heartbeated, so its call may take longer than a visibility call;
+        // too short a bound only makes a slow-but-successful delete look failed on its retry
+        Duration deleteTimeout = callTimeout.compareTo(Duration.ofSeconds(10)) > 0 ? callTimeout : Duration.ofSeconds(10);
+        this.deletes = new DeleteBatcher(sqs, options.deleteFlushInterval(), deleteTimeout, options.maxConcurrency(), listener,
                 settler::deleteDone, clock);
         settler.deletes(deletes);
         this.heartbeat = new VisibilityHeartbeat(registry, visibility,
