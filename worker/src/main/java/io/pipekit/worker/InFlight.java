@@ -30,6 +30,7 @@ final class InFlight {
     private volatile boolean leaseLost;
     private volatile Thread handlerThread;
     private volatile long handlerStartedNanos;
+    private volatile boolean heldByDeleteCapacity;
 
     InFlight(QueueMessage message, long receivedNanos, Instant visibleUntil) {
         this.message = message;
@@ -156,6 +157,15 @@ final class InFlight {
 
     boolean isDone() {
         return state.get() == State.DONE;
+    }
+
+    /** Which capacity the pending delete holds: the delete capacity (usually) or still the handler's. */
+    void heldBy(boolean deleteCapacity) {
+        this.heldByDeleteCapacity = deleteCapacity;
+    }
+
+    boolean heldByDeleteCapacity() {
+        return heldByDeleteCapacity;
     }
 
     void handlerStarted(Thread thread) {

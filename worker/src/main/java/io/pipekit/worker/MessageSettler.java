@@ -13,9 +13,12 @@ import org.slf4j.LoggerFactory;
  * failure (the retry backoff), visibility 0 for a release. Whoever decides first wins (see
  * {@link InFlight#settle()}); the others do nothing.
  *
- * <p>A message gives its capacity back only when SQS has answered for it — its delete
- * acknowledged, or its retry delay or release sent — so the worker never holds more receipts than
- * {@code maxConcurrency}, and a shutdown that waits for capacity waits for the deletes too.
+ * <p>A message holds capacity until SQS has answered for it. A failed or released one holds its
+ * handler capacity until its visibility change was sent. A succeeded one moves from handler
+ * capacity to <em>delete capacity</em> (as much again as {@code maxConcurrency}) and holds that until
+ * its delete is acknowledged: handlers are not kept waiting for a delete round trip, yet pending
+ * deletes are bounded — when the delete path falls behind, finished handlers wait for room, and so
+ * do the receives behind them. A shutdown waits for both.
  */
 final class MessageSettler {
 
@@ -24,6 +27,7 @@ final class MessageSettler {
     private final InFlightRegistry registry;
     private final VisibilityChanges visibility;
     private final ConcurrencyLimiter limiter;
+    private final ConcurrencyLimiter deleteCapacity;
     private final WorkerListener listener;
     private final BackoffPolicy backoff;
     private final Supplier<Duration> releaseDelay;
@@ -39,6 +43,7 @@ final class MessageSettler {
         this.registry = registry;
         this.visibility = visibility;
         this.limiter = limiter;
+        this.deleteCapacity = new ConcurrencyLimiter(limiter.capacity());
         this.listener = listener;
         this.backoff = backoff;
         this.releaseDelay = releaseDelay;
@@ -54,13 +59,30 @@ final class MessageSettler {
             return;
         }
         listener.onSuccess(message.message(), handlerTime);
+        boolean moved = false;
+        try {
+            deleteCapacity.acquireUpTo(1);
+            moved = true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // shutdown gave up on this handler: keep its handler capacity instead
+        }
+        if (moved) {
+            limiter.release(1);
+        }
+        message.heldBy(moved);
         deletes.delete(message);
     }
 
     /** SQS answered the delete (or the batcher gave up on it): give the capacity back. */
     void deleteDone(InFlight message) {
         message.finish();
-        done(message);
+        registry.remove(message);
+        (message.heldByDeleteCapacity() ? deleteCapacity : limiter).release(1);
+    }
+
+    /** Waits until no delete is pending, or the timeout passes. */
+    boolean awaitDeletes(Duration timeout) throws InterruptedException {
+        return deleteCapacity.awaitInUseAtMost(0, timeout);
     }
 
     /** The handler threw: leave the message for a retry after the backoff (or the delay it asked for). */

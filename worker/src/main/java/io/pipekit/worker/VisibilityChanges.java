@@ -31,9 +31,16 @@ final class VisibilityChanges {
         this.callTimeout = callTimeout;
     }
 
-    /** The per-call bound the heartbeat uses: a third of the time a due lease has left, 1–10 s. */
+    /**
+     * The per-call bound: a fifth of the time a due lease has left, 1–10 s (3 s at the defaults), so
+     * a call lost in the network can be tried again several times before the lease runs out.
+     */
+    Duration callTimeout() {
+        return callTimeout;
+    }
+
     static Duration callTimeoutFor(Duration visibilityTimeout, double heartbeatFraction) {
-        long millis = (long) (visibilityTimeout.toMillis() * (1.0 - heartbeatFraction) / 3);
+        long millis = (long) (visibilityTimeout.toMillis() * (1.0 - heartbeatFraction) / 5);
         return Duration.ofMillis(Math.clamp(millis, 1_000, 10_000));
     }
 

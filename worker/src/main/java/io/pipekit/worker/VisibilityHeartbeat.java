@@ -104,9 +104,29 @@ final class VisibilityHeartbeat implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends one batch; entries whose call failed (timed out, throttled, network) are sent again at
+     * once, for as long as another attempt can still finish before their lease runs out — the next
+     * tick would come too late for a lease already this short.
+     */
     private void send(List<VisibilityChange> batch) {
-        Instant sentAt = clock.instant();
+        List<VisibilityChange> todo = batch;
         try {
+            while (!todo.isEmpty()) {
+                todo = sendOnce(todo);
+                Instant latest = clock.instant().plus(changes.callTimeout());
+                todo = todo.stream().filter(c -> !c.message().isDone() && latest.isBefore(c.message().visibleUntil())).toList();
+            }
+        } finally {
+            batch.forEach(change -> change.message().endExtension());
+        }
+    }
+
+    /** One call; returns the changes that were not sent (worth sending again). */
+    private List<VisibilityChange> sendOnce(List<VisibilityChange> batch) {
+        Instant sentAt = clock.instant();
+        List<VisibilityChange> notSent = new ArrayList<>();
+        {
             for (VisibilityChange.Result result : changes.sendBatch(batch)) {
                 switch (result) {
                     case VisibilityChange.Changed(VisibilityChange change) -> {
@@ -132,13 +152,13 @@ final class VisibilityHeartbeat implements AutoCloseable {
                         } else {
                             log.warn("visibility extension of message {} not sent: {}; retrying",
                                     change.message().messageId(), error.toString());
+                            notSent.add(change);
                         }
                     }
                 }
             }
-        } finally {
-            batch.forEach(change -> change.message().endExtension());
         }
+        return notSent;
     }
 
     private void leaseLost(InFlight message, String reason) {

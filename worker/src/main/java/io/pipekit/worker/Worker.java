@@ -128,7 +128,9 @@ public final class Worker implements AutoCloseable {
             for (QueuePoller poller : pollers) {
                 poller.awaitStopped(Duration.ofSeconds(5));
             }
-            clean = limiter.awaitInUseAtMost(0, budget);
+            long deadline = System.nanoTime() + budget.toNanos();
+            clean = limiter.awaitInUseAtMost(0, budget)
+                    && settler.awaitDeletes(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         } catch (InterruptedException e) {
             // an interrupt cuts the drain short (e.g. a second SIGTERM); the releases and the delete
             // flush below must still run, so the flag is restored only at the end — set, it would

@@ -85,7 +85,7 @@ class DeleteBatcherTest {
     }
 
     @Test
-    void aSucceededMessageKeepsItsCapacityUntilItsDeleteIsAcknowledged() throws Exception {
+    void aSucceededMessageHoldsDeleteCapacityUntilItsDeleteIsAcknowledged() throws Exception {
         try (Engine engine = new Engine(1, Duration.ZERO)) {
             CountDownLatch answer = new CountDownLatch(1);
             engine.sqs.deletes.add(new ScriptedSqs.Stall(answer));
@@ -93,12 +93,13 @@ class DeleteBatcherTest {
             engine.settler.succeeded(message, Duration.ZERO);
             await().until(() -> engine.sqs.deleteCalls.size() == 1);
 
-            assertThat(engine.limiter.inUse()).as("capacity while the delete is out").isEqualTo(1);
+            assertThat(engine.limiter.inUse()).as("handler capacity, handed on to delete capacity").isZero();
+            assertThat(engine.settler.awaitDeletes(Duration.ZERO)).as("delete capacity held while the delete is out").isFalse();
             assertThat(engine.registry.snapshot()).as("still held, so still heartbeated").containsExactly(message);
             assertThat(engine.settler.release(java.util.List.of(message))).as("its fate is decided").isZero();
 
             answer.countDown();
-            await().until(() -> engine.limiter.inUse() == 0);
+            await().until(() -> engine.settler.awaitDeletes(Duration.ZERO));
             assertThat(engine.registry.size()).isZero();
         }
     }

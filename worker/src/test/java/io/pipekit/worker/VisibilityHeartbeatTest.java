@@ -61,7 +61,21 @@ class VisibilityHeartbeatTest {
     void failedEntriesAreRetriedOnTheNextTickAndAGoneReceiptIsALostLease() throws Exception {
         try (Engine engine = new Engine(10, Duration.ofMillis(10))) {
             List<InFlight> messages = due(engine, 3);
-            engine.sqs.visibility.add(new ScriptedSqs.Fail(Map.of("0", "InternalError", "1", "ReceiptHandleIsInvalid"), false));
+            java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+            engine.sqs.visibilityBy = request -> {
+                if (!first.getAndSet(false)) {
+                    return null;
+                }
+                Map<String, String> codes = new java.util.HashMap<>();
+                request.entries().forEach(e -> {
+                    if (e.receiptHandle().equals("receipt-m0")) {
+                        codes.put(e.id(), "InternalError");
+                    } else if (e.receiptHandle().equals("receipt-m1")) {
+                        codes.put(e.id(), "ReceiptHandleIsInvalid");
+                    }
+                });
+                return new ScriptedSqs.Fail(codes, false);
+            };
             VisibilityHeartbeat heartbeat = heartbeat(engine, Duration.ZERO);
             heartbeat.tick();
             await().until(() -> engine.listener.extended.size() == 1 && engine.listener.leaseLost.size() == 1);
@@ -77,16 +91,13 @@ class VisibilityHeartbeatTest {
     }
 
     @Test
-    void aThrottledCallIsRetriedOnTheNextTick() throws Exception {
+    void aThrottledCallIsSentAgainAtOnceWhileTheLeaseHasRoom() throws Exception {
         try (Engine engine = new Engine(10, Duration.ofMillis(10))) {
             due(engine, 2);
             engine.sqs.visibility.add(new ScriptedSqs.Throw(ScriptedSqs.error("ThrottlingException", 400)));
-            VisibilityHeartbeat heartbeat = heartbeat(engine, Duration.ZERO);
-            heartbeat.tick();
-            await().until(() -> engine.sqs.visibilityCalls.size() == 1 && engine.registry.snapshot().stream().allMatch(m -> m.beginExtension()));
-            engine.registry.snapshot().forEach(InFlight::endExtension);
-            heartbeat.tick();
+            heartbeat(engine, Duration.ZERO).tick();
             await().until(() -> engine.listener.extended.size() == 2);
+            assertThat(engine.sqs.visibilityCalls).hasSize(2);
             assertThat(engine.listener.leaseLost).isEmpty();
         }
     }

@@ -31,13 +31,14 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  * message must be processed at least once, and the duplicates must stay within what a killed
  * worker can have held (in flight plus deletes not yet flushed).
  *
- * <p>Default: 6,000 messages, 4 kills. {@code -Dpipekit.chaos=full}: 30,000 messages, 10 kills.
+ * <p>Default: 6,000 messages, 4 kills once some progress was made. {@code -Dpipekit.chaos=full}:
+ * 100,000 messages, a SIGKILL every 5 s until the queue is drained.
  */
 class KilledWorkerLosesNothingTest {
 
     private static final boolean FULL = "full".equals(System.getProperty("pipekit.chaos"));
-    private static final int MESSAGES = FULL ? 30_000 : 6_000;
-    private static final int KILLS = FULL ? 10 : 4;
+    private static final int MESSAGES = FULL ? 100_000 : 6_000;
+    private static final int KILLS = FULL ? Integer.MAX_VALUE : 4;
     private static final int MAX_CONCURRENCY = 20;
 
     private static EmbeddedSqs server;
@@ -79,9 +80,14 @@ class KilledWorkerLosesNothingTest {
         while (kills < KILLS) {
             try (WorkerProcess worker = WorkerProcess.start(env, dir.resolve("worker.log"))) {
                 long processedBefore = lines(record);
-                // kill once it has made some progress, at a random moment
-                await().atMost(Duration.ofSeconds(60)).until(() -> lines(record) > processedBefore + 200 + random.nextInt(400)
-                        || held(queue) == 0);
+                if (FULL) {
+                    // every 5 s, whatever it is doing
+                    await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> true);
+                } else {
+                    // kill once it has made some progress, at a random moment
+                    await().atMost(Duration.ofSeconds(60)).until(() -> lines(record) > processedBefore + 200 + random.nextInt(400)
+                            || held(queue) == 0);
+                }
                 if (held(queue) == 0) {
                     break;
                 }
@@ -98,10 +104,11 @@ class KilledWorkerLosesNothingTest {
         Set<String> distinct = Set.copyOf(bodies);
         assertThat(distinct).as("every message processed at least once").hasSize(MESSAGES);
         long duplicates = bodies.size() - distinct.size();
-        System.out.printf("chaos: %,d messages, %d SIGKILLs, %,d duplicates%n", MESSAGES, kills, duplicates);
-        // a killed worker can have held at most its in-flight messages plus unflushed deletes
-        // (8 delete calls of 10 in the air, and ~100 ms of processed messages waiting for a batch)
-        assertThat(duplicates).isLessThanOrEqualTo((long) kills * (MAX_CONCURRENCY + 8 * 10 + 200));
+        System.out.printf("fault: %,d messages, %d SIGKILLs: %d lost, %,d duplicates%n", MESSAGES, kills,
+                MESSAGES - distinct.size(), duplicates);
+        // processed-but-undeleted messages hold delete capacity (maxConcurrency) until their delete
+        // is acknowledged, so that bounds what one kill can make SQS deliver again
+        assertThat(duplicates).isLessThanOrEqualTo((long) kills * MAX_CONCURRENCY);
         assertThat(kills).isPositive();
     }
 

@@ -25,7 +25,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 /**
  * Fault injection: SQS goes away (every connection reset, new ones refused) while the worker runs,
  * and comes back. The worker must survive, resume on its own and lose nothing.
- * Default outage 5 s; {@code -Dpipekit.chaos=full}: 30 s.
+ * Default outage 5 s; {@code -Dpipekit.chaos=full}: 30 s. Either way the first message produced during
+ * the outage must be processed within 5 s of SQS coming back (the receive back-off is capped at 3 s).
  */
 class SqsOutageTest {
 
@@ -39,6 +40,7 @@ class SqsOutageTest {
                      .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(Duration.ofSeconds(30))).build()) {
             String queue = direct.createQueue(b -> b.queueName("outage")).queueUrl();
             Map<String, AtomicInteger> processed = new ConcurrentHashMap<>();
+            java.util.concurrent.atomic.AtomicLong firstAfterOutage = new java.util.concurrent.atomic.AtomicLong();
             AtomicInteger receiveErrors = new AtomicInteger();
             WorkerListener errors = new WorkerListener() {
                 @Override
@@ -47,7 +49,12 @@ class SqsOutageTest {
                 }
             };
             WorkerOptions options = WorkerOptions.builder(queue).waitTime(Duration.ofSeconds(2)).visibilityTimeout(Duration.ofSeconds(5)).build();
-            try (Worker worker = Worker.start(viaProxy, options, m -> processed.computeIfAbsent(m.body(), b -> new AtomicInteger()).incrementAndGet(), errors)) {
+            try (Worker worker = Worker.start(viaProxy, options, m -> {
+                if (Integer.parseInt(m.body().substring(2)) >= 200) {
+                    firstAfterOutage.compareAndSet(0, System.nanoTime());
+                }
+                processed.computeIfAbsent(m.body(), b -> new AtomicInteger()).incrementAndGet();
+            }, errors)) {
                 send(direct, queue, 0, 200);
                 await().atMost(Duration.ofSeconds(30)).until(() -> processed.size() == 200);
 
@@ -56,8 +63,13 @@ class SqsOutageTest {
                 await().atMost(OUTAGE.plusSeconds(10)).until(() -> receiveErrors.get() > 0);
                 await().pollDelay(OUTAGE).atMost(OUTAGE.plusSeconds(5)).until(() -> true); // the outage lasts this long
                 proxy.restore();
+                long back = System.nanoTime();
 
                 await().atMost(Duration.ofSeconds(60)).until(() -> processed.size() == 500 && held(direct, queue) == 0);
+                Duration resumed = Duration.ofNanos(firstAfterOutage.get() - back);
+                System.out.printf("fault: %d s SQS outage: first message processed %d ms after SQS came back, %d receive errors, %d lost%n",
+                        OUTAGE.toSeconds(), resumed.toMillis(), receiveErrors.get(), 500 - processed.size());
+                assertThat(resumed).isLessThanOrEqualTo(Duration.ofSeconds(5));
             }
             assertThat(processed).hasSize(500);
             assertThat(receiveErrors.get()).isPositive();

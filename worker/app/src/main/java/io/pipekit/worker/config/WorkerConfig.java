@@ -54,6 +54,8 @@ public record WorkerConfig(WorkerOptions options, Optional<String> handler) {
                 .heartbeatFraction(value(env, "PIPEKIT_HEARTBEAT_FRACTION", v -> number("PIPEKIT_HEARTBEAT_FRACTION", v), defaults.heartbeatFraction()))
                 .deleteFlushInterval(value(env, "PIPEKIT_DELETE_FLUSH_INTERVAL", v -> DurationValue.parse("PIPEKIT_DELETE_FLUSH_INTERVAL", v), defaults.deleteFlushInterval()))
                 .shutdownBudget(value(env, "PIPEKIT_SHUTDOWN_BUDGET", v -> DurationValue.parse("PIPEKIT_SHUTDOWN_BUDGET", v), defaults.shutdownBudget()))
+                .handlerTimeout(value(env, "PIPEKIT_HANDLER_TIMEOUT", v -> v.trim().equalsIgnoreCase("off") ? java.time.Duration.ZERO
+                        : DurationValue.parse("PIPEKIT_HANDLER_TIMEOUT", v), defaults.handlerTimeout()))
                 .backoff(backoff);
         WorkerOptions options = build("PIPEKIT_*", builder::build);
         Optional<String> handler = Optional.ofNullable(env.get("PIPEKIT_HANDLER")).map(String::trim).filter(s -> !s.isEmpty());
@@ -162,15 +164,15 @@ public record WorkerConfig(WorkerOptions options, Optional<String> handler) {
     }
 
     /** Option names as the options' own range checks spell them, and the variable that sets each. */
-    private static final Map<String, String> VARIABLES = Map.of(
-            "maxConcurrency", "PIPEKIT_MAX_CONCURRENCY",
-            "receiveBatchSize", "PIPEKIT_RECEIVE_BATCH_SIZE",
-            "pollersPerQueue", "PIPEKIT_POLLERS_PER_QUEUE",
-            "waitTime", "PIPEKIT_WAIT_TIME",
-            "visibilityTimeout", "PIPEKIT_VISIBILITY_TIMEOUT",
-            "heartbeatFraction", "PIPEKIT_HEARTBEAT_FRACTION",
-            "deleteFlushInterval", "PIPEKIT_DELETE_FLUSH_INTERVAL",
-            "shutdownBudget", "PIPEKIT_SHUTDOWN_BUDGET");
+    private static final Map<String, String> VARIABLES = Map.ofEntries(Map.entry("handlerTimeout", "PIPEKIT_HANDLER_TIMEOUT"),
+            Map.entry("maxConcurrency", "PIPEKIT_MAX_CONCURRENCY"),
+            Map.entry("receiveBatchSize", "PIPEKIT_RECEIVE_BATCH_SIZE"),
+            Map.entry("pollersPerQueue", "PIPEKIT_POLLERS_PER_QUEUE"),
+            Map.entry("waitTime", "PIPEKIT_WAIT_TIME"),
+            Map.entry("visibilityTimeout", "PIPEKIT_VISIBILITY_TIMEOUT"),
+            Map.entry("heartbeatFraction", "PIPEKIT_HEARTBEAT_FRACTION"),
+            Map.entry("deleteFlushInterval", "PIPEKIT_DELETE_FLUSH_INTERVAL"),
+            Map.entry("shutdownBudget", "PIPEKIT_SHUTDOWN_BUDGET"));
 
     /** Turns the options' own range checks into config errors naming the variable. */
     private static <T> T build(String variables, java.util.function.Supplier<T> build) {
