@@ -13,8 +13,8 @@ final class ValidateCommand implements Callable<Integer> {
     @Mixin
     SpecFile specFile;
 
-    @picocli.CommandLine.Option(names = "--name-prefix", description = {"also check names made with this prefix against AWS limits,",
-            "e.g. the Copilot one: <app>-<env>-<service>-"})
+    @picocli.CommandLine.Option(names = "--name-prefix", description = {"Also check names made with this prefix against AWS limits,",
+            "e.g. the Copilot one: <app>-<env>-<service>- (default: no prefix)."})
     String namePrefix;
 
     @CommandLine.Spec

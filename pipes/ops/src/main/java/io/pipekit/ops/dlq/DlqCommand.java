@@ -35,10 +35,10 @@ public final class DlqCommand implements Runnable {
 
     /** The queue argument and the endpoint, shared by the three subcommands. */
     static final class Target {
-        @Parameters(index = "0", paramLabel = "QUEUE", description = "the dead-letter queue: URL or name")
+        @Parameters(index = "0", paramLabel = "QUEUE", description = "The dead-letter queue: its URL or name.")
         String queue;
 
-        @Option(names = "--endpoint-url", paramLabel = "URL", description = "send every AWS call to this endpoint (like the AWS CLI option); otherwise AWS_ENDPOINT_URL[_<SERVICE>] or AWS")
+        @Option(names = "--endpoint-url", paramLabel = "URL", description = "Send every AWS call to this endpoint (like the AWS CLI option); otherwise AWS_ENDPOINT_URL[_<SERVICE>] or AWS.")
         URI endpoint;
 
         String url(OpsClients aws) {
@@ -49,7 +49,7 @@ public final class DlqCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Counts per kind and origin, oldest and newest (does not consume: messages are made visible again at once).")
     static final class List implements Callable<Integer> {
         @Mixin Target target;
-        @Option(names = "--max", defaultValue = "10000", description = "read at most this many messages (default: ${DEFAULT-VALUE})") int max;
+        @Option(names = "--max", defaultValue = "10000", description = "Read at most this many messages (default: ${DEFAULT-VALUE}).") int max;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
@@ -67,8 +67,8 @@ public final class DlqCommand implements Runnable {
     @Command(name = "peek", mixinStandardHelpOptions = true, description = "The messages themselves, oldest first, with their kind and error (does not consume).")
     static final class Peek implements Callable<Integer> {
         @Mixin Target target;
-        @Option(names = "--max", defaultValue = "20", description = "show at most this many (default: ${DEFAULT-VALUE})") int max;
-        @Option(names = "--body-chars", defaultValue = "300", description = "truncate bodies to this many characters (default: ${DEFAULT-VALUE})") int bodyChars;
+        @Option(names = "--max", defaultValue = "20", description = "Show at most this many (default: ${DEFAULT-VALUE}).") int max;
+        @Option(names = "--body-chars", defaultValue = "300", description = "Truncate bodies to this many characters (default: ${DEFAULT-VALUE}).") int bodyChars;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
@@ -98,21 +98,23 @@ public final class DlqCommand implements Runnable {
     }
 
     @Command(name = "replay", mixinStandardHelpOptions = true,
-            description = {"Puts the DLQ's messages back: redriven ones to their source queue, pipe batch records re-read from the stream and sent to the pipe's target",
-                    "through its filter and template, rule failures back on their bus (or --target). A DLQ message is deleted only after its replay succeeded.",
+            description = {"Puts the DLQ's messages back where they came from.",
+                    "Redriven messages go to their source queue, pipe batch records are re-read from the stream and sent to the pipe's target "
+                            + "through its filter and template, and rule failures go back on their bus (or to --target). "
+                            + "A DLQ message is deleted only after its replay succeeded.",
                     "Exit 0 all replayed, 1 something failed or was kept."})
     static final class Replay implements Callable<Integer> {
         @Mixin Target target;
-        @Option(names = "--dry-run", description = "read, re-read streams and render; send and delete nothing") boolean dryRun;
-        @Option(names = "--rate", defaultValue = "50", description = "messages sent per second at most (default: ${DEFAULT-VALUE})") double rate;
-        @Option(names = "--max", description = "replay at most this many DLQ messages") Integer max;
-        @Option(names = "--kind", split = ",", description = "only these kinds: redrive, pipe-batch, rule-failure (default: all)") java.util.List<String> kinds;
-        @Option(names = "--target", description = "rule failures: send to the rule's target (with its input transformation) instead of back on the bus, where every matching rule would get them again") boolean ruleToTarget;
-        @Option(names = "--to", paramLabel = "URL", description = "redriven messages: send here instead of their source queue") String to;
-        @Option(names = "--pipe", paramLabel = "NAME", description = "pipe batch records: the pipe, when the record does not name it and several pipes read the stream") String pipe;
-        @Option(names = "--journal", paramLabel = "FILE", description = "remembers what was sent so a rerun after a crash does not send it again (default: .pipekit/dlq-replay-<queue>.journal)") Path journal;
-        @Option(names = "--lease", defaultValue = "5m", description = "how long a DLQ message stays invisible while replayed (default: ${DEFAULT-VALUE})") String lease;
-        @Option(names = "--drop-unrecoverable", description = "delete batch records even when some of their records are gone from the stream") boolean dropUnrecoverable;
+        @Option(names = "--dry-run", description = "Read, re-read streams and render; send and delete nothing.") boolean dryRun;
+        @Option(names = "--rate", defaultValue = "50", description = "Messages sent per second at most (default: ${DEFAULT-VALUE}).") double rate;
+        @Option(names = "--max", description = "Replay at most this many DLQ messages.") Integer max;
+        @Option(names = "--kind", split = ",", description = "Only these kinds: redrive, pipe-batch, rule-failure (default: all).") java.util.List<String> kinds;
+        @Option(names = "--target", description = "Rule failures: send to the rule's target (with its input transformation) instead of back on the bus, where every matching rule would get them again.") boolean ruleToTarget;
+        @Option(names = "--to", paramLabel = "URL", description = "Redriven messages: send here instead of their source queue.") String to;
+        @Option(names = "--pipe", paramLabel = "NAME", description = "Pipe batch records: the pipe, when the record does not name it and several pipes read the stream.") String pipe;
+        @Option(names = "--journal", paramLabel = "FILE", description = "Remembers what was sent so a rerun after a crash does not send it again (default: .pipekit/dlq-replay-<queue>.journal).") Path journal;
+        @Option(names = "--lease", defaultValue = "5m", description = "How long a DLQ message stays invisible while replayed (default: ${DEFAULT-VALUE}).") String lease;
+        @Option(names = "--drop-unrecoverable", description = "Delete batch records even when some of their records are gone from the stream.") boolean dropUnrecoverable;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override

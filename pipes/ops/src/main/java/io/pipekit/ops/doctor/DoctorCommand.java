@@ -25,38 +25,38 @@ import picocli.CommandLine.Parameters;
  * Exit 0 clean, 1 warnings, 2 errors, 3 doctor itself could not run.
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = {"Reads what is deployed around a worker queue (read-only calls) and reports what fails silently:",
-                "queue and key policies that drop rule deliveries, stopped pipes, missing role permissions, timeouts, redrive, the task role.",
+        description = {"Reads what is deployed around a worker queue (read-only calls) and reports what fails silently.",
+                "It checks queue and key policies that drop rule deliveries, stopped pipes, missing role permissions, timeouts, redrive and the task role.",
                 "Exit 0 clean, 1 warnings, 2 errors, 3 doctor could not run."},
         exitCodeOnInvalidInput = 3, exitCodeOnExecutionException = 3)
 public final class DoctorCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "SPEC", description = "subscriptions.yml: also compare what is deployed with what it declares")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SPEC", description = "A subscriptions.yml: also compare what is deployed with what it declares.")
     Path spec;
 
-    @Option(names = "--queue-url", paramLabel = "URL", description = "the worker queue (default: the spec's queue, looked up by name)")
+    @Option(names = "--queue-url", paramLabel = "URL", description = "The worker queue (default: the spec's queue, looked up by name).")
     String queueUrl;
 
-    @Option(names = "--task-role", paramLabel = "ARN", description = "the worker's ECS task role: check it may receive, delete, change visibility and use task protection")
+    @Option(names = "--task-role", paramLabel = "ARN", description = "The worker's ECS task role: check it may receive, delete, change visibility and use task protection.")
     String taskRole;
 
-    @Option(names = "--handler-p99", paramLabel = "DURATION", description = "the handler's p99 duration, e.g. 90s: checked against the visibility timeout")
+    @Option(names = "--handler-p99", paramLabel = "DURATION", description = "The handler's p99 duration, e.g. 90s: checked against the visibility timeout.")
     String handlerP99;
 
-    @Option(names = "--worker-env", paramLabel = "FILE", description = "the worker's environment (KEY=VALUE lines, as in its task definition): PIPEKIT_VISIBILITY_TIMEOUT, PIPEKIT_HEARTBEAT_FRACTION, PIPEKIT_BACKOFF_*; default: the worker's defaults")
+    @Option(names = "--worker-env", paramLabel = "FILE", description = "The worker's environment (KEY=VALUE lines, as in its task definition): PIPEKIT_VISIBILITY_TIMEOUT, PIPEKIT_HEARTBEAT_FRACTION, PIPEKIT_BACKOFF_*; default: the worker's defaults.")
     Path workerEnv;
 
-    @Option(names = "--worker-setting", paramLabel = "KEY=VALUE", description = "one worker setting, e.g. PIPEKIT_BACKOFF_MAX=5m (repeatable; after --worker-env)")
+    @Option(names = "--worker-setting", paramLabel = "KEY=VALUE", description = "One worker setting, e.g. PIPEKIT_BACKOFF_MAX=5m (repeatable; after --worker-env).")
     List<String> workerSettings = List.of();
 
     @Option(names = "--outage-tolerance", defaultValue = "5m", paramLabel = "DURATION",
-            description = "how long a downstream outage may last before retries dead-letter messages (default: ${DEFAULT-VALUE})")
+            description = "How long a downstream outage may last before retries dead-letter messages (default: ${DEFAULT-VALUE}).")
     String outageTolerance;
 
-    @Option(names = "--json", description = "print the findings as JSON")
+    @Option(names = "--json", description = "Print the findings as JSON.")
     boolean json;
 
-    @Option(names = "--endpoint-url", paramLabel = "URL", description = "send every AWS call to this endpoint (like the AWS CLI option); otherwise AWS_ENDPOINT_URL[_<SERVICE>] or AWS")
+    @Option(names = "--endpoint-url", paramLabel = "URL", description = "Send every AWS call to this endpoint (like the AWS CLI option); otherwise AWS_ENDPOINT_URL[_<SERVICE>] or AWS.")
     URI endpoint;
 
     @CommandLine.Spec
