@@ -31,6 +31,11 @@ final class SqsErrors {
     /** One line for logs and health: the error code and message, without the SDK's request ids. */
     static String describe(Throwable error) {
         if (error instanceof AwsServiceException aws && aws.awsErrorDetails() != null) {
+            if (aws.awsErrorDetails().errorCode() == null) {
+                // a body the SDK could not parse (some servers answer 403 in another protocol's shape):
+                // the SDK's own message still names the status code
+                return aws.getMessage();
+            }
             return aws.awsErrorDetails().errorCode() + ": " + aws.awsErrorDetails().errorMessage();
         }
         return error.toString();

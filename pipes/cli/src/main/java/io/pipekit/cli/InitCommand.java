@@ -3,6 +3,7 @@ package io.pipekit.cli;
 import io.pipekit.pipes.render.CloudFormationRenderer;
 import io.pipekit.pipes.spec.SpecLoader;
 import io.pipekit.pipes.spec.SubscriptionSpec;
+import io.pipekit.pipes.spec.WorkerQueue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -88,10 +89,14 @@ final class InitCommand implements Callable<Integer> {
         }
         List<Path> written = write(dir);
         SubscriptionSpec subscriptions = SpecLoader.load(dir.resolve("subscriptions.yml"));
-        // the renderer reports "wrote <path>" (and "deleted <path>", which a new directory never has)
-        CloudFormationRenderer.write(subscriptions, name, dir.resolve("copilot"), dir.resolve("copilot/standalone/pipekit-stack.yml"))
-                .stream().filter(line -> line.startsWith("wrote ")).map(line -> Path.of(line.substring("wrote ".length())))
-                .forEach(written::add);
+        // The project's spec leaves the queue to its deployment (create: false), and each path owns it its
+        // own way (docs/deployment.md): Copilot makes it with its key (EventsKMSKey), the standalone stack
+        // makes it and its key itself; both files are rendered as the deployment that creates it. The renderer
+        // reports "wrote <path>" (and "deleted <path>", which a new directory never has).
+        SubscriptionSpec deployed = withQueue(subscriptions, true);
+        for (String line : CloudFormationRenderer.write(deployed, name, dir.resolve("copilot"), dir.resolve("copilot/standalone/pipekit-stack.yml"))) {
+            addWritten(written, line);
+        }
         out.println("wrote " + written.size() + " files into " + dir + FileSystems.getDefault().getSeparator());
         written.forEach(p -> out.println("  " + dir.relativize(p)));
         out.println();
@@ -231,6 +236,19 @@ final class InitCommand implements Callable<Integer> {
     private static boolean isEmpty(Path dir) throws IOException {
         try (Stream<Path> entries = Files.list(dir)) {
             return entries.findAny().isEmpty();
+        }
+    }
+
+    /** The spec with a customer-key queue that the deployment creates ({@code create}) or finds, as Copilot and the standalone stack make it. */
+    private static SubscriptionSpec withQueue(SubscriptionSpec spec, boolean create) {
+        WorkerQueue q = spec.queue();
+        return new SubscriptionSpec(spec.name(), spec.source(), new WorkerQueue(q.name(), q.fifo(), q.contentBasedDeduplication(),
+                create, q.visibilityTimeout(), q.deadLetterTries(), WorkerQueue.Encryption.KMS), spec.subscriptions());
+    }
+
+    private static void addWritten(List<Path> written, String line) {
+        if (line.startsWith("wrote ")) {
+            written.add(Path.of(line.substring("wrote ".length())));
         }
     }
 }
