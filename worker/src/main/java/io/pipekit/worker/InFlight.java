@@ -67,6 +67,18 @@ final class InFlight {
         this.visibleUntil = value;
     }
 
+    /**
+     * Records an extension answered by SQS: the lease now runs to {@code until} unless an earlier
+     * answer (a hedged call) already took it further. True if the lease got longer.
+     */
+    synchronized boolean extendTo(Instant until) {
+        if (!until.isAfter(visibleUntil)) {
+            return false;
+        }
+        visibleUntil = until;
+        return true;
+    }
+
     /** True once the lease cannot be extended any further (12 h from the receive, or lost). */
     boolean atCeiling() {
         return atCeiling;

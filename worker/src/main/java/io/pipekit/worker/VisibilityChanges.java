@@ -17,9 +17,8 @@ import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRes
  * collide (docs/aws-behaviour.md §9; docs/comparable-tools.md §2 item 5). Every entry's result is reported — a batch call
  * answers HTTP 200 even when entries fail.
  *
- * <p>Each call is bounded by {@code callTimeout} (all SDK attempts included): a stalled call must
- * give up while the leases it was meant to extend still have time left, rather than wait out the
- * client's 30 s socket timeout.
+ * <p>Each call is bounded by an explicit budget (all SDK attempts included) rather than the
+ * client's 30 s socket timeout; the heartbeat hedges a call that is slower than {@code callTimeout}.
  */
 final class VisibilityChanges {
 
@@ -32,8 +31,8 @@ final class VisibilityChanges {
     }
 
     /**
-     * The per-call bound: a fifth of the time a due lease has left, 1–10 s (3 s at the defaults), so
-     * a call lost in the network can be tried again several times before the lease runs out.
+     * The hedge interval: a fifth of the time a due lease has left, 1–10 s (3 s at the defaults), so
+     * a call lost in the network is backed up several times before the lease runs out.
      */
     Duration callTimeout() {
         return callTimeout;
@@ -68,8 +67,13 @@ final class VisibilityChanges {
         return results;
     }
 
-    /** One call for up to 10 changes of one queue. */
+    /** One call for up to 10 changes of one queue, bounded by the call timeout. */
     List<VisibilityChange.Result> sendBatch(List<VisibilityChange> batch) {
+        return sendBatch(batch, callTimeout);
+    }
+
+    /** One call for up to 10 changes of one queue, bounded by {@code budget} (all SDK attempts included). */
+    List<VisibilityChange.Result> sendBatch(List<VisibilityChange> batch, Duration budget) {
         String queueUrl = batch.getFirst().message().queueUrl();
         List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
@@ -83,7 +87,7 @@ final class VisibilityChanges {
         ChangeMessageVisibilityBatchResponse response;
         try {
             response = sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl).entries(entries)
-                    .overrideConfiguration(o -> o.apiCallTimeout(callTimeout)));
+                    .overrideConfiguration(o -> o.apiCallTimeout(budget)));
         } catch (SdkException e) {
             return batch.stream().<VisibilityChange.Result>map(c -> new VisibilityChange.NotSent(c, e)).toList();
         }

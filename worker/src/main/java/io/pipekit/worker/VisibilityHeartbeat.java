@@ -6,7 +6,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -18,10 +22,10 @@ import org.slf4j.LoggerFactory;
  * in {@code ChangeMessageVisibilityBatch} calls. A handler may therefore run far beyond the
  * visibility timeout without SQS delivering the message a second time.
  *
- * <p>Every batch is its own call on its own virtual thread, bounded by the call timeout, and
- * unlocks only its own messages when it returns: one stalled call delays nobody else's extension,
- * nor the deletes of messages in other batches. A batch that failed is retried on the next tick
- * while its leases still run.
+ * <p>Every batch is its own call on its own virtual thread and unlocks only its own messages when it
+ * is done: one stalled call delays nobody else's extension, nor the deletes of messages in other
+ * batches. A call that does not answer within the call timeout is hedged by another beside it; an
+ * entry that failed is sent again while its lease still has room, and otherwise on a later tick.
  *
  * <p>Each tick also notices leases that lapsed (the heartbeat could not extend them in time): the
  * message id is logged and {@link WorkerListener#onLeaseLost} fires — SQS may deliver the message
@@ -31,6 +35,9 @@ import org.slf4j.LoggerFactory;
 final class VisibilityHeartbeat implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(VisibilityHeartbeat.class);
+
+    /** Calls of one batch that may be on their way at once: the first plus two hedges. */
+    static final int MAX_CALLS_IN_FLIGHT = 3;
 
     private final InFlightRegistry registry;
     private final VisibilityChanges changes;
@@ -105,60 +112,103 @@ final class VisibilityHeartbeat implements AutoCloseable {
     }
 
     /**
-     * Sends one batch; entries whose call failed (timed out, throttled, network) are sent again at
-     * once, for as long as another attempt can still finish before their lease runs out — the next
-     * tick would come too late for a lease already this short.
+     * Sends one batch until every entry is extended or settled, or its lease has no room left for
+     * another call. A call that has not answered within the call timeout is not abandoned but
+     * <em>hedged</em>: a second call for the entries still open goes out beside it (at most
+     * {@value #MAX_CALLS_IN_FLIGHT} at once), and whichever answers first counts. Setting a visibility
+     * timeout is safe to repeat — a late call only lengthens the lease it lands on — and a stalled
+     * call that might still answer in time is worth more than one cut off (docs/worker-engine.md, "Heartbeat calls in parallel, hedged").
      */
     private void send(List<VisibilityChange> batch) {
-        List<VisibilityChange> todo = batch;
+        Set<VisibilityChange> open = ConcurrentHashMap.newKeySet();
+        open.addAll(batch);
+        BlockingQueue<Boolean> answered = new LinkedBlockingQueue<>();
+        int inFlight = 0;
         try {
-            while (!todo.isEmpty()) {
-                todo = sendOnce(todo);
+            while (true) {
                 Instant latest = clock.instant().plus(changes.callTimeout());
-                todo = todo.stream().filter(c -> !c.message().isDone() && latest.isBefore(c.message().visibleUntil())).toList();
+                List<VisibilityChange> todo = batch.stream()
+                        .filter(c -> open.contains(c) && !c.message().isDone() && latest.isBefore(c.message().visibleUntil()))
+                        .toList();
+                if (todo.isEmpty()) {
+                    return;
+                }
+                if (inFlight < MAX_CALLS_IN_FLIGHT) {
+                    inFlight++;
+                    Duration budget = budgetFor(todo);
+                    Thread.ofVirtual().name("pipekit-heartbeat-call").start(() -> {
+                        try {
+                            sendOnce(todo, budget).forEach(open::remove);
+                        } finally {
+                            answered.add(Boolean.TRUE);
+                        }
+                    });
+                }
+                if (answered.poll(changes.callTimeout().toMillis(), TimeUnit.MILLISECONDS) != null) {
+                    inFlight--;
+                    while (answered.poll() != null) {
+                        inFlight--;
+                    }
+                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             batch.forEach(change -> change.message().endExtension());
         }
     }
 
-    /** One call; returns the changes that were not sent (worth sending again). */
-    private List<VisibilityChange> sendOnce(List<VisibilityChange> batch) {
+    /** A call may take as long as the shortest lease it extends still runs, and at least the call timeout. */
+    private Duration budgetFor(List<VisibilityChange> todo) {
+        Instant now = clock.instant();
+        Duration shortest = todo.stream().map(c -> Duration.between(now, c.message().visibleUntil()))
+                .min(Duration::compareTo).orElse(Duration.ZERO);
+        return shortest.compareTo(changes.callTimeout()) > 0 ? shortest : changes.callTimeout();
+    }
+
+    /**
+     * One call; returns the changes it is done with — extended, or answered with a refusal (a
+     * transient one is tried again on a later tick). The rest got no answer and are worth sending again now.
+     */
+    private List<VisibilityChange> sendOnce(List<VisibilityChange> batch, Duration budget) {
         Instant sentAt = clock.instant();
-        List<VisibilityChange> notSent = new ArrayList<>();
-        {
-            for (VisibilityChange.Result result : changes.sendBatch(batch)) {
-                switch (result) {
-                    case VisibilityChange.Changed(VisibilityChange change) -> {
-                        change.message().visibleUntil(sentAt.plus(change.timeout()));
+        List<VisibilityChange> settled = new ArrayList<>();
+        for (VisibilityChange.Result result : changes.sendBatch(batch, budget)) {
+            switch (result) {
+                case VisibilityChange.Changed(VisibilityChange change) -> {
+                    settled.add(change);
+                    if (change.message().extendTo(sentAt.plus(change.timeout()))) {
                         listener.onVisibilityExtended(change.message().message(), change.timeout());
                     }
-                    case VisibilityChange.Rejected(VisibilityChange change, String code, String reason, boolean gone) -> {
-                        if (gone) {
-                            if (!change.message().isDone()) { // a delete that just landed makes the receipt unknown too
-                                leaseLost(change.message(), code + " (" + reason + ")");
-                            }
-                        } else if (SqsErrors.isPermanentCode(code)) {
-                            change.message().markAtCeiling();
-                            permanent(change.message(), code + ": " + reason);
-                        } else {
-                            log.warn("visibility extension of message {} refused: {} ({}); retrying",
-                                    change.message().messageId(), code, reason);
+                }
+                case VisibilityChange.Rejected(VisibilityChange change, String code, String reason, boolean gone) -> {
+                    if (gone) {
+                        settled.add(change);
+                        if (!change.message().isDone()) { // a delete that just landed makes the receipt unknown too
+                            leaseLost(change.message(), code + " (" + reason + ")");
                         }
+                    } else if (SqsErrors.isPermanentCode(code)) {
+                        settled.add(change);
+                        change.message().markAtCeiling();
+                        permanent(change.message(), code + ": " + reason);
+                    } else {
+                        settled.add(change); // SQS answered this entry: a later tick tries it again, not a hot loop now
+                        log.warn("visibility extension of message {} refused: {} ({}); retrying on the next tick",
+                                change.message().messageId(), code, reason);
                     }
-                    case VisibilityChange.NotSent(VisibilityChange change, Throwable error) -> {
-                        if (SqsErrors.isPermanent(error)) {
-                            permanent(change.message(), SqsErrors.describe(error));
-                        } else {
-                            log.warn("visibility extension of message {} not sent: {}; retrying",
-                                    change.message().messageId(), error.toString());
-                            notSent.add(change);
-                        }
+                }
+                case VisibilityChange.NotSent(VisibilityChange change, Throwable error) -> {
+                    if (SqsErrors.isPermanent(error)) {
+                        settled.add(change);
+                        permanent(change.message(), SqsErrors.describe(error));
+                    } else {
+                        log.warn("visibility extension of message {} not answered yet: {}; sending it again",
+                                change.message().messageId(), error.toString());
                     }
                 }
             }
         }
-        return notSent;
+        return settled;
     }
 
     private void leaseLost(InFlight message, String reason) {

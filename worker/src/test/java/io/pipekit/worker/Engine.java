@@ -9,11 +9,16 @@ final class Engine implements AutoCloseable {
     final Recorder listener = new Recorder();
     final ConcurrencyLimiter limiter;
     final InFlightRegistry registry = new InFlightRegistry(listener);
-    final VisibilityChanges visibility = new VisibilityChanges(sqs, Duration.ofSeconds(5));
+    final VisibilityChanges visibility;
     final MessageSettler settler;
     final DeleteBatcher deletes;
 
     Engine(int capacity, Duration flushInterval) {
+        this(capacity, flushInterval, Duration.ofSeconds(5));
+    }
+
+    Engine(int capacity, Duration flushInterval, Duration visibilityCallTimeout) {
+        visibility = new VisibilityChanges(sqs, visibilityCallTimeout);
         limiter = new ConcurrencyLimiter(capacity);
         settler = new MessageSettler(registry, visibility, limiter, listener, BackoffPolicy.constant(Duration.ofSeconds(7)), () -> Duration.ZERO);
         deletes = new DeleteBatcher(sqs, flushInterval, Duration.ofSeconds(5), capacity, listener, settler::deleteDone, Clock.systemUTC());

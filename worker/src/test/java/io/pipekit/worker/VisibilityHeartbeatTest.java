@@ -103,6 +103,49 @@ class VisibilityHeartbeatTest {
     }
 
     @Test
+    void aCallSlowerThanTheCallTimeoutIsHedgedAndTheFirstAnswerExtendsTheLease() throws Exception {
+        try (Engine engine = new Engine(10, Duration.ofMillis(10), Duration.ofMillis(200))) {
+            InFlight message = due(engine, 1).getFirst();
+            Instant before = message.visibleUntil();
+            CountDownLatch stalled = new CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+            engine.sqs.visibilityBy = request -> calls.getAndIncrement() == 0 ? new ScriptedSqs.Stall(stalled) : null;
+            heartbeat(engine, Duration.ZERO).tick();
+
+            // the first call never answers; the hedge sent beside it does, and the lease is extended
+            await().until(() -> engine.listener.extended.size() == 1);
+            assertThat(engine.sqs.visibilityCalls).hasSize(2);
+            assertThat(message.visibleUntil()).isAfter(before.plusSeconds(15));
+            assertThat(engine.listener.leaseLost).isEmpty();
+            // the extension is over: the handler's result settles while the first call is still stalled
+            await().until(message::settle);
+            stalled.countDown();
+            // the stalled call's late answer lengthens nothing and is not reported again
+            await().during(Duration.ofMillis(300)).until(() -> engine.listener.extended.size() == 1);
+        }
+    }
+
+    @Test
+    void aCallThatNeverAnswersIsHedgedAtMostTwiceThenTheLeaseIsReportedLost() throws Exception {
+        try (Engine engine = new Engine(10, Duration.ofMillis(10), Duration.ofMillis(100))) {
+            InFlight message = engine.hold(Messages.held("m0"));
+            message.visibleUntil(Instant.now().plusSeconds(1));
+            CountDownLatch never = new CountDownLatch(1);
+            engine.sqs.visibilityBy = request -> new ScriptedSqs.Stall(never);
+            VisibilityHeartbeat heartbeat = heartbeat(engine, Duration.ZERO);
+            heartbeat.tick();
+            await().until(() -> engine.sqs.visibilityCalls.size() == VisibilityHeartbeat.MAX_CALLS_IN_FLIGHT);
+            await().until(() -> Instant.now().isAfter(message.visibleUntil()));
+            await().until(() -> {
+                heartbeat.tick();
+                return engine.listener.leaseLost.contains("m0");
+            });
+            assertThat(engine.sqs.visibilityCalls).hasSize(VisibilityHeartbeat.MAX_CALLS_IN_FLIGHT);
+            never.countDown();
+        }
+    }
+
+    @Test
     void aLapsedLeaseIsReportedOnceWithTheMessageIdAndNotExtended() throws Exception {
         try (Engine engine = new Engine(10, Duration.ofMillis(10))) {
             InFlight lapsed = engine.hold(Messages.held("lapsed"));
