@@ -9,5 +9,10 @@ import java.time.Duration;
  * @param drained  handlers that finished during the drain
  * @param released messages handed back to the queue unprocessed (visibility 0), for another worker
  * @param clean    true when every in-flight handler finished inside the budget
+ * @param receivesOpenFor how long after the return a long poll the shutdown aborted may still be open
+ *                 on the server: a message sent to the queue in that window can be handed to it and
+ *                 come back only after a visibility timeout (docs/worker-engine.md, "Aborting a long
+ *                 poll does not cancel it on the server"). A test that sends to the same queue next
+ *                 waits this out; in production another worker simply gets the message later.
  */
-public record ShutdownReport(Duration took, int drained, int released, boolean clean) {}
+public record ShutdownReport(Duration took, int drained, int released, boolean clean, Duration receivesOpenFor) {}

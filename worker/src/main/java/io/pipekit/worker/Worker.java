@@ -152,7 +152,8 @@ public final class Worker implements AutoCloseable {
         heartbeat.close();
         deletes.close();
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        shutdownReport = new ShutdownReport(took, Math.max(0, heldAtStop - released), released, clean);
+        Duration receivesOpenFor = pollers.stream().map(QueuePoller::abandonedPollRemaining).max(Duration::compareTo).orElse(Duration.ZERO);
+        shutdownReport = new ShutdownReport(took, Math.max(0, heldAtStop - released), released, clean, receivesOpenFor);
         log.info("worker stopped in {} ms: {} drained, {} released", took.toMillis(), shutdownReport.drained(), released);
         if (interrupted) {
             Thread.currentThread().interrupt();

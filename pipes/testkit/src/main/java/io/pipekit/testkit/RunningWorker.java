@@ -107,11 +107,21 @@ public final class RunningWorker implements AutoCloseable {
         return " (last failure: " + last.cause() + ")";
     }
 
-    /** Stops the worker (drains in-flight handlers within 5 s); also done after the test. */
+    /**
+     * Stops the worker (drains in-flight handlers within 5 s); also done after the test. Returns
+     * only once the long polls the stop aborted have surely ended on the server — at most the
+     * worker's wait time, 1 s by default — so the next test's message on the same queue cannot be
+     * captured by this worker's abandoned receive and come back a visibility timeout later.
+     */
     @Override
     public synchronized void close() {
         if (stopped == null) {
             stopped = worker.shutdown(Duration.ofSeconds(5));
+            long until = System.nanoTime() + stopped.receivesOpenFor().toNanos();
+            for (long left = until - System.nanoTime(); left > 0 && !Thread.currentThread().isInterrupted();
+                 left = until - System.nanoTime()) {
+                java.util.concurrent.locks.LockSupport.parkNanos(left);
+            }
         }
     }
 }
