@@ -45,6 +45,28 @@ final class ConcurrencyLimiter {
         }
     }
 
+    /**
+     * Blocks until {@code count} permits are free (at most the capacity), then takes them all at once.
+     * For a receive into a backlog: a receive for fewer would only leave the rest of a batch on the
+     * queue for one more call.
+     */
+    public int acquireAll(int count) throws InterruptedException {
+        int wanted = Math.min(count, capacity);
+        if (wanted < 1) {
+            throw new IllegalArgumentException("count must be positive: " + count);
+        }
+        lock.lockInterruptibly();
+        try {
+            while (available < wanted) {
+                changed.await();
+            }
+            available -= wanted;
+            return wanted;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public void release(int permits) {
         if (permits == 0) {
             return;

@@ -194,11 +194,15 @@ final class QueuePoller {
         private void receiveUntilStopped() {
             String attemptId = newAttemptId();
             boolean lastEmpty = false;
+            boolean lastFull = false;
             boolean permanentLogged = false;
             while (!stopped) {
                 int permits;
                 try {
-                    permits = limiter.acquireUpTo(lastEmpty ? 1 : options.receiveBatchSize());
+                    // into a backlog, wait for room for a whole batch: a smaller receive costs a call for
+                    // fewer messages and leaves the rest for another (docs/worker-engine.md, "Full batches")
+                    permits = lastFull ? limiter.acquireAll(options.receiveBatchSize())
+                            : limiter.acquireUpTo(lastEmpty ? 1 : options.receiveBatchSize());
                 } catch (InterruptedException e) {
                     break;
                 }
@@ -243,6 +247,7 @@ final class QueuePoller {
                 limiter.release(permits - received.size());
                 lastEmpty = received.isEmpty();
                 boolean full = received.size() == options.receiveBatchSize();
+                lastFull = full;
                 if (!received.isEmpty()) {
                     hand(received);
                 }

@@ -20,6 +20,30 @@ class ConcurrencyLimiterTest {
     }
 
     @Test
+    void acquireAllWaitsForTheWholeCountAndNeverExceedsTheCapacity() throws InterruptedException {
+        ConcurrencyLimiter limiter = new ConcurrencyLimiter(12);
+        limiter.acquireUpTo(5);
+        AtomicInteger granted = new AtomicInteger(-1);
+        Thread poller = Thread.ofVirtual().start(() -> {
+            try {
+                granted.set(limiter.acquireAll(10));
+            } catch (InterruptedException e) {
+                granted.set(-2);
+            }
+        });
+        // 7 free: not enough for a whole batch, so nothing is taken yet
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> granted.get() == -1);
+        assertThat(limiter.inUse()).isEqualTo(5);
+        limiter.release(3);
+        poller.join();
+        assertThat(granted).hasValue(10);
+        assertThat(limiter.inUse()).isEqualTo(12);
+
+        ConcurrencyLimiter small = new ConcurrencyLimiter(4);
+        assertThat(small.acquireAll(10)).as("clamped to the capacity, or it would wait forever").isEqualTo(4);
+    }
+
+    @Test
     void blocksWhenFullUntilCapacityIsReleased() throws InterruptedException {
         ConcurrencyLimiter limiter = new ConcurrencyLimiter(3);
         limiter.acquireUpTo(3);
