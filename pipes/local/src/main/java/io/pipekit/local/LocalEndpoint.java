@@ -42,7 +42,7 @@ final class LocalEndpoint implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalEndpoint.class);
     static final int DEFAULT_PORT = 4566;
-    static final String HEALTH_PATH = "/_pipekit/health";
+    static final String HEALTH_PATH = io.pipekit.pipes.provision.AwsClients.LOCAL_HEALTH_PATH;
     /** Hop-by-hop headers (RFC 9110 §7.6.1) and the framing headers each side sets itself. */
     private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-connection", "te", "trailer",
             "transfer-encoding", "upgrade", "content-length", "expect", "host", "http2-settings", "date");

@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  *
  * <p>Emulators without IAM or SNS (pipekit's local stack, whose module builds its clients with
  * {@code io.pipekit.local.LocalAwsClients}) leave both out, and {@link #fromEnvironment(boolean, java.net.URI)} does the same when the Pipes endpoint
- * is overridden per service ({@code AWS_ENDPOINT_URL_PIPES}) but IAM or SNS is not — real IAM roles
+ * is overridden per service ({@code AWS_ENDPOINT_URL_PIPES}) but IAM or SNS is not, or when the one
+ * endpoint ({@code AWS_ENDPOINT_URL}, {@code --endpoint-url}) is pipekit's local stack — real IAM roles
  * or SNS subscriptions for an emulated pipe or queue would be meaningless, and the standard chain
  * would otherwise send those calls to AWS with the emulator's dummy keys. The plan then says what
  * was skipped (see {@code Plan#notes()}).
@@ -38,6 +39,9 @@ public record AwsClients(
         SnsClient sns,
         ResourceGroupsTaggingApiClient tagging) implements AutoCloseable {
 
+    /** The path on which pipekit's local stack answers which services it runs (and by which it is recognised). */
+    public static final String LOCAL_HEALTH_PATH = "/_pipekit/health";
+
     /** Without the tagging client, which only finding a Copilot queue by its tags needs. */
     public AwsClients(PipesClient pipes, EventBridgeClient events, SqsClient sqs, IamClient iam, KinesisClient kinesis,
             DynamoDbClient dynamodb, SnsClient sns) {
@@ -54,8 +58,11 @@ public record AwsClients(
      * {@code endpoint} is not null (like the AWS CLI's {@code --endpoint-url}).
      */
     public static AwsClients fromEnvironment(boolean withIam, java.net.URI endpoint) {
-        // Pipes at a per-service URL with no global override = an emulator (LocalCloud): no IAM/SNS unless given too
-        boolean emulatedPipes = endpoint == null && overridden("PIPES", "Pipes") && !overridden(null, null);
+        // Pipes at a per-service URL with no global override = an emulator (LocalCloud): no IAM/SNS unless given too;
+        // likewise one endpoint that answers as pipekit's local stack (`pipekit local`, docs/local-stack.md)
+        java.net.URI global = endpoint != null ? endpoint : globalEndpoint();
+        boolean emulatedPipes = (endpoint == null && overridden("PIPES", "Pipes") && !overridden(null, null))
+                || (global != null && isPipekitLocal(global));
         boolean iam = withIam && !(emulatedPipes && !overridden("IAM", "Iam"));
         boolean sns = !(emulatedPipes && !overridden("SNS", "Sns"));
         return new AwsClients(
@@ -78,6 +85,42 @@ public record AwsClients(
         String variable = variableSuffix == null ? "AWS_ENDPOINT_URL" : "AWS_ENDPOINT_URL_" + variableSuffix;
         String property = propertySuffix == null ? "aws.endpointUrl" : "aws.endpointUrl" + propertySuffix;
         return notBlank(System.getProperty(property)) || notBlank(System.getenv(variable));
+    }
+
+    /** The endpoint every service goes to: {@code aws.endpointUrl} or {@code AWS_ENDPOINT_URL}, else null. */
+    private static java.net.URI globalEndpoint() {
+        String value = notBlank(System.getProperty("aws.endpointUrl")) ? System.getProperty("aws.endpointUrl") : System.getenv("AWS_ENDPOINT_URL");
+        if (!notBlank(value)) {
+            return null;
+        }
+        try {
+            return java.net.URI.create(value.trim());
+        } catch (IllegalArgumentException e) {
+            return null; // the SDK reports a malformed endpoint itself
+        }
+    }
+
+    /**
+     * Whether {@code endpoint} is pipekit's local stack: it answers {@code GET} on {@link #LOCAL_HEALTH_PATH} with
+     * its services. It has no IAM and no SNS, so roles and topic subscriptions are skipped there as
+     * for per-service emulator endpoints; anything else (LocalStack, AWS) answers otherwise or not
+     * at all within the short timeout, and keeps IAM.
+     */
+    static boolean isPipekitLocal(java.net.URI endpoint) {
+        if (endpoint.getScheme() == null || !endpoint.getScheme().startsWith("http")) {
+            return false;
+        }
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofMillis(500)).build()) {
+            java.net.http.HttpResponse<String> response = http.send(
+                    java.net.http.HttpRequest.newBuilder(endpoint.resolve(LOCAL_HEALTH_PATH)).timeout(java.time.Duration.ofSeconds(1)).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 && response.body().contains("\"services\"");
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private static boolean notBlank(String s) {
