@@ -82,8 +82,10 @@ public final class PollerLiveness implements WorkerListener {
     public HealthReport report(String protection, String protectedUntil) {
         long now = System.nanoTime();
         int inFlight = queues.values().stream().mapToInt(QueueState::inFlight).sum();
+        // capacity is held by running handlers and by succeeded messages until their delete is answered
+        int held = inFlight + queues.values().stream().mapToInt(QueueState::pendingDeletes).sum();
         // a full worker's pollers wait for capacity; other pollers' receives hold up to a batch each
-        boolean full = inFlight >= maxConcurrency - receiveBatchSize * (pollers - 1);
+        boolean full = held >= maxConcurrency - receiveBatchSize * (pollers - 1);
         List<HealthReport.QueueHealth> entries = new ArrayList<>();
         boolean stalled = false;
         for (Map.Entry<String, QueueState> entry : queues.entrySet()) {
@@ -265,6 +267,11 @@ public final class PollerLiveness implements WorkerListener {
         /** Every received message is settled exactly once: processed, failed or released. */
         int inFlight() {
             return (int) Math.max(0, received.sum() - processed.sum() - failed.sum() - released.sum());
+        }
+
+        /** Every processed message's delete ends once: acknowledged or given up. Until then it holds capacity. */
+        int pendingDeletes() {
+            return (int) Math.max(0, processed.sum() - deleted.sum() - deleteFailed.sum());
         }
     }
 }

@@ -35,7 +35,7 @@ final class StartupFailure {
                     || "AccessDenied".equals(service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode()))) {
                 return Optional.of("access denied on " + queues + " (" + service.awsErrorDetails().errorMessage()
                         + "). The task role needs sqs:ReceiveMessage, sqs:DeleteMessage and sqs:ChangeMessageVisibility "
-                        + "(and kms:Decrypt on an encrypted queue) — see copilot/ addons");
+                        + "(and kms:Decrypt on an encrypted queue) — granted by the task role pipekit renders (docs/deployment.md)");
             }
         }
         return Optional.empty();
