@@ -124,12 +124,16 @@ final class VisibilityHeartbeat implements AutoCloseable {
         open.addAll(batch);
         BlockingQueue<Boolean> answered = new LinkedBlockingQueue<>();
         int inFlight = 0;
+        boolean first = true;
         try {
             while (true) {
-                Instant latest = clock.instant().plus(changes.callTimeout());
+                // the first call always goes, however little of the lease is left; a hedge only while it still runs
+                Instant now = clock.instant();
+                boolean hedge = !first;
                 List<VisibilityChange> todo = batch.stream()
-                        .filter(c -> open.contains(c) && !c.message().isDone() && latest.isBefore(c.message().visibleUntil()))
+                        .filter(c -> open.contains(c) && !c.message().isDone() && (!hedge || now.isBefore(c.message().visibleUntil())))
                         .toList();
+                first = false;
                 if (todo.isEmpty()) {
                     return;
                 }

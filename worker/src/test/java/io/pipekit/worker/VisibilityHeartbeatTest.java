@@ -126,6 +126,18 @@ class VisibilityHeartbeatTest {
     }
 
     @Test
+    void aLeaseShorterThanTheCallTimeoutIsStillExtended() throws Exception {
+        try (Engine engine = new Engine(10, Duration.ofMillis(10), Duration.ofSeconds(5))) {
+            InFlight message = engine.hold(Messages.held("short"));
+            message.visibleUntil(Instant.now().plusSeconds(2)); // less left than one call timeout
+            heartbeat(engine, Duration.ZERO).tick();
+            await().until(() -> engine.listener.extended.contains("short"));
+            assertThat(message.visibleUntil()).isAfter(Instant.now().plusSeconds(20));
+            assertThat(engine.listener.leaseLost).isEmpty();
+        }
+    }
+
+    @Test
     void aCallThatNeverAnswersIsHedgedAtMostTwiceThenTheLeaseIsReportedLost() throws Exception {
         try (Engine engine = new Engine(10, Duration.ofMillis(10), Duration.ofMillis(100))) {
             InFlight message = engine.hold(Messages.held("m0"));
