@@ -226,7 +226,11 @@ public record StackTemplate(ObjectNode json) {
             Optional<String> target = node.size() == 1 ? referenced(node) : Optional.empty();
             if (target.isPresent() && removed.containsKey(target.get())) {
                 String id = target.get();
-                return node.has("Ref") ? TextNode.valueOf(placeholderName(id)) : TextNode.valueOf(placeholderArn(removed.get(id), id, region, account));
+                // a scaling policy's, a task definition's and a service's Ref is their ARN
+                boolean refIsArn = Set.of("AWS::ApplicationAutoScaling::ScalingPolicy", "AWS::ECS::TaskDefinition", "AWS::ECS::Service")
+                        .contains(removed.get(id));
+                return node.has("Ref") && !refIsArn ? TextNode.valueOf(placeholderName(id))
+                        : TextNode.valueOf(placeholderArn(removed.get(id), id, region, account));
             }
             ObjectNode out = CfnYaml.JSON.createObjectNode();
             node.fields().forEachRemaining(e -> out.set(e.getKey(), placeholders(e.getValue(), removed, region, account)));

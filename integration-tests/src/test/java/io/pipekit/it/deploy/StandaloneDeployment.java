@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 
@@ -21,6 +22,14 @@ public final class StandaloneDeployment {
     public static final String SOURCES_STACK = "pipekit-sources";
     public static final String STACK = "pipekit-demo";
 
+    /**
+     * Resource types LocalStack community does not create: Pipes, ECS and Application Auto Scaling are
+     * in its paid editions only (docs/aws-behaviour.md §8, docs/deploy-testing.md).
+     */
+    public static final Set<String> LOCALSTACK_COMMUNITY_LACKS = Set.of("AWS::Pipes::Pipe", "AWS::ECS::Cluster",
+            "AWS::ECS::TaskDefinition", "AWS::ECS::Service", "AWS::ApplicationAutoScaling::ScalableTarget",
+            "AWS::ApplicationAutoScaling::ScalingPolicy");
+
     /** What was created: the sources stack, the stack, and the parameters it was given. */
     public record Deployed(Stacks.Created sources, Stacks.Created stack, Map<String, String> parameters) {}
 
@@ -28,6 +37,21 @@ public final class StandaloneDeployment {
 
     public static StackTemplate renderedTemplate() {
         return StackTemplate.read(TEMPLATE);
+    }
+
+    /**
+     * The rendered stack as LocalStack community can create it: without {@link #LOCALSTACK_COMMUNITY_LACKS}
+     * ({@link StackTemplate#withoutTypes}), and with the subscribed topic — another account's in the
+     * spec — replaced by {@code localTopicArn}.
+     */
+    public static StackTemplate localStackCommunityVariant(String localTopicArn, String region, String account) {
+        StackTemplate rendered = renderedTemplate();
+        return rendered.withoutTypes(LOCALSTACK_COMMUNITY_LACKS, region, account).replacingText(subscribedTopic(rendered), localTopicArn);
+    }
+
+    /** The ARN of the topic the rendered stack subscribes the worker queue to. */
+    public static String subscribedTopic(StackTemplate template) {
+        return template.resource(template.single("AWS::SNS::Subscription")).path("Properties").path("TopicArn").asText();
     }
 
     /**

@@ -63,9 +63,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalStackStandaloneStackTest {
 
-    /** Resource types LocalStack community does not create (paid editions only). */
-    static final Set<String> PRO_ONLY = Set.of("AWS::Pipes::Pipe", "AWS::ECS::Cluster", "AWS::ECS::TaskDefinition", "AWS::ECS::Service",
-            "AWS::ApplicationAutoScaling::ScalableTarget", "AWS::ApplicationAutoScaling::ScalingPolicy");
+    static final Set<String> PRO_ONLY = StandaloneDeployment.LOCALSTACK_COMMUNITY_LACKS;
     static final String IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/pipekit-worker:proof";
     static final String ACCOUNT = "000000000000";
 
@@ -87,10 +85,10 @@ class LocalStackStandaloneStackTest {
 
     @BeforeAll
     void deployTheStandaloneStackWithoutWhatCommunityLacks() {
-        String foreignTopic = rendered.resource(rendered.single("AWS::SNS::Subscription")).path("Properties").path("TopicArn").asText();
+        String foreignTopic = StandaloneDeployment.subscribedTopic(rendered);
         try (SnsClient sns = client(SnsClient.builder()); CloudFormationClient cfn = client(CloudFormationClient.builder())) {
             topicArn = sns.createTopic(b -> b.name(foreignTopic.substring(foreignTopic.lastIndexOf(':') + 1))).topicArn();
-            variant = rendered.withoutTypes(PRO_ONLY, LOCALSTACK.getRegion(), ACCOUNT).replacingText(foreignTopic, topicArn);
+            variant = StandaloneDeployment.localStackCommunityVariant(topicArn, LOCALSTACK.getRegion(), ACCOUNT);
             System.out.println("deploying the standalone stack without " + new TreeSet<>(PRO_ONLY) + " (LocalStack community lacks them)"
                     + "; topic " + foreignTopic + " stood in for by " + topicArn);
             stack = StandaloneDeployment.deploy(cfn, variant, IMAGE).stack();
