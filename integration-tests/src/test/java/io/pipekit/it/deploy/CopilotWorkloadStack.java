@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -39,6 +40,11 @@ record CopilotWorkloadStack(JsonNode workload, JsonNode addons, List<String> pol
     static final String TASK_ROLE = "TaskRole";
 
     static CopilotWorkloadStack assemble(Path serviceDir) {
+        return assemble(serviceDir, UnaryOperator.identity());
+    }
+
+    /** As {@link #assemble(Path)}, with {@code patchEdit} applied to the override patch first (for negative cases). */
+    static CopilotWorkloadStack assemble(Path serviceDir, UnaryOperator<JsonNode> patchEdit) {
         List<String> problems = new ArrayList<>();
         ObjectNode addons = mergeAddons(serviceDir.resolve("addons"), problems);
         ObjectNode workload = (ObjectNode) CfnYaml.parse(resource(RECONSTRUCTION));
@@ -79,9 +85,58 @@ record CopilotWorkloadStack(JsonNode workload, JsonNode addons, List<String> pol
         JsonNode patched = workload;
         Path patches = serviceDir.resolve("overrides/cfn.patches.yml");
         if (Files.exists(patches)) {
-            patched = JsonPatch.apply(CfnYaml.read(patches), workload);
+            patched = JsonPatch.apply(patchEdit.apply(CfnYaml.read(patches)), workload);
         }
         return new CopilotWorkloadStack(patched, addons, List.copyOf(policyOutputs), List.copyOf(problems));
+    }
+
+    /**
+     * A patch edit that takes {@code action} out of the statement with this {@code Sid} (in an op's
+     * value or in the policy document an op adds), dropping the statement's op when no action is
+     * left. Refuses when no such statement grants the action, so a negative case cannot pass vacuously.
+     */
+    static UnaryOperator<JsonNode> withoutPatchedAction(String sid, String action) {
+        return patch -> {
+            ArrayNode edited = (ArrayNode) patch.deepCopy();
+            int removed = 0;
+            for (Iterator<JsonNode> ops = edited.elements(); ops.hasNext(); ) {
+                JsonNode value = ops.next().path("value");
+                if (sid.equals(value.path("Sid").asText())) {
+                    removed += removeAction((ObjectNode) value, action);
+                    if (value.path("Action").isEmpty()) {
+                        ops.remove();  // a statement without actions is invalid; granting nothing is the same as absent
+                    }
+                }
+                for (Iterator<JsonNode> nested = value.path("PolicyDocument").path("Statement").elements(); nested.hasNext(); ) {
+                    JsonNode statement = nested.next();
+                    if (sid.equals(statement.path("Sid").asText())) {
+                        removed += removeAction((ObjectNode) statement, action);
+                        if (statement.path("Action").isEmpty()) {
+                            nested.remove();
+                        }
+                    }
+                }
+            }
+            if (removed == 0) {
+                throw new IllegalStateException("the override patch has no statement " + sid + " granting " + action);
+            }
+            return edited;
+        };
+    }
+
+    private static int removeAction(ObjectNode statement, String action) {
+        JsonNode actions = statement.path("Action");
+        ArrayNode kept = CfnYaml.JSON.createArrayNode();
+        int removed = 0;
+        for (JsonNode a : actions.isArray() ? actions : List.of(actions)) {
+            if (a.asText().equalsIgnoreCase(action)) {
+                removed++;
+            } else {
+                kept.add(a);
+            }
+        }
+        statement.set("Action", kept);
+        return removed;
     }
 
     /** Copilot merges the addon files section by section; a key defined twice must be defined identically. */

@@ -17,8 +17,16 @@ import java.util.regex.Pattern;
  */
 final class IamPolicy {
 
-    /** What is asked: {@code principalService} is set for resource policies (e.g. events.amazonaws.com). */
-    record Request(String action, String resource, String principalService, Map<String, String> context) {}
+    /**
+     * What is asked. {@code principal} is set for resource policies: a service (events.amazonaws.com),
+     * matched against {@code Principal.Service}, or a role's ARN, matched against {@code Principal.AWS}.
+     */
+    record Request(String action, String resource, String principal, Map<String, String> context) {
+
+        Request asIdentity() {
+            return new Request(action, resource, null, context);
+        }
+    }
 
     private IamPolicy() {}
 
@@ -36,6 +44,37 @@ final class IamPolicy {
         return allowed;
     }
 
+    /**
+     * IAM's answer for a role of the resource's own account: no explicit Deny in its identity policy
+     * or the resource's policy, and an Allow in either — the identity statements asked without a
+     * principal, the resource policy's naming the role's ARN in {@code Principal.AWS}.
+     */
+    static boolean allowsRole(List<JsonNode> identity, List<JsonNode> resourcePolicy, String roleArn, Request request) {
+        Request asRole = new Request(request.action(), request.resource(), roleArn, request.context());
+        if (denies(identity, request.asIdentity()) || denies(resourcePolicy, asRole)) {
+            return false;
+        }
+        return allows(identity, request.asIdentity()) || allows(resourcePolicy, asRole);
+    }
+
+    /**
+     * KMS's answer for a role: the key policy is the only one a key is sure to honour. It must allow
+     * the role itself, or give the account ({@code Principal.AWS} the account's root) the action so
+     * that the role's identity policy decides; an explicit Deny in either refuses.
+     */
+    static boolean keyAllowsRole(List<JsonNode> identity, List<JsonNode> keyPolicy, String roleArn, String account, Request request) {
+        Request asRole = new Request(request.action(), request.resource(), roleArn, request.context());
+        Request asAccount = new Request(request.action(), request.resource(), "arn:aws:iam::" + account + ":root", request.context());
+        if (denies(identity, request.asIdentity()) || denies(keyPolicy, asRole)) {
+            return false;
+        }
+        return allows(keyPolicy, asRole) || (allows(keyPolicy, asAccount) && allows(identity, request.asIdentity()));
+    }
+
+    private static boolean denies(List<JsonNode> statements, Request request) {
+        return statements.stream().anyMatch(s -> "Deny".equals(s.path("Effect").asText()) && applies(s, request));
+    }
+
     private static boolean applies(JsonNode s, Request r) {
         if (s.has("NotAction") || s.has("NotResource") || s.has("NotPrincipal")) {
             throw new IllegalStateException("NotAction/NotResource/NotPrincipal are not evaluated here: " + s);
@@ -46,9 +85,10 @@ final class IamPolicy {
         if (values(s.path("Resource")).stream().noneMatch(p -> matchesArn(p, r.resource()))) {
             return false;
         }
-        if (r.principalService() != null) {
+        if (r.principal() != null) {
             JsonNode principal = s.path("Principal");
-            boolean named = principal.asText().equals("*") || values(principal.path("Service")).contains(r.principalService());
+            boolean named = principal.asText().equals("*") || values(principal.path("AWS")).contains("*")
+                    || values(principal.path(r.principal().startsWith("arn:") ? "AWS" : "Service")).contains(r.principal());
             if (!named) {
                 return false;
             }

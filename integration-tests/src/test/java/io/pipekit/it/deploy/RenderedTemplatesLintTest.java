@@ -34,6 +34,10 @@ class RenderedTemplatesLintTest {
     void lintEverything() throws Exception {
         CfnLint lint = CfnLint.onPathOrSkip();
         Repository.yamlFiles(Repository.STANDALONE.getParent()).forEach(f -> templates.put("standalone/" + f.getFileName(), f));
+        // what LocalStackStandaloneStackTest deploys where Docker exists: the rendered stack minus what community lacks
+        templates.put("standalone for LocalStack community", CfnYaml.write(StandaloneDeployment.localStackCommunityVariant(
+                "arn:aws:sns:us-east-1:000000000000:billing", "us-east-1", "000000000000").json(),
+                Repository.WORK.resolve("standalone-localstack-community.json")));
         // the addon files are linted as Copilot deploys them: merged into one nested stack
         copilot = CopilotWorkloadStack.assemble(Repository.COPILOT_SERVICE);
         templates.put("copilot addons stack (merged)", CfnYaml.write(copilot.addons(), Repository.WORK.resolve("copilot-addons-stack.json")));

@@ -3,6 +3,7 @@ package io.pipekit.it.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -19,25 +20,25 @@ import java.util.TreeSet;
  * and what that role is granted. Resources are found by what they are (type and wiring), not by
  * logical id, so the proofs hold whatever the renderer names them.
  */
-record StackTemplate(ObjectNode json) {
+public record StackTemplate(ObjectNode json) {
 
-    static StackTemplate read(Path file) {
+    public static StackTemplate read(Path file) {
         return new StackTemplate((ObjectNode) CfnYaml.read(file));
     }
 
-    StackTemplate copy() {
+    public StackTemplate copy() {
         return new StackTemplate(json.deepCopy());
     }
 
-    String toJson() {
+    public String toJson() {
         return json.toString();
     }
 
-    JsonNode resources() {
+    public JsonNode resources() {
         return json.path("Resources");
     }
 
-    JsonNode resource(String logicalId) {
+    public JsonNode resource(String logicalId) {
         JsonNode r = resources().path(logicalId);
         if (r.isMissingNode()) {
             throw new IllegalStateException("no resource " + logicalId + " in the template");
@@ -46,7 +47,7 @@ record StackTemplate(ObjectNode json) {
     }
 
     /** Logical ids of the resources of this type, in template order. */
-    List<String> ofType(String type) {
+    public List<String> ofType(String type) {
         List<String> ids = new ArrayList<>();
         resources().fields().forEachRemaining(e -> {
             if (type.equals(e.getValue().path("Type").asText())) {
@@ -56,14 +57,14 @@ record StackTemplate(ObjectNode json) {
         return ids;
     }
 
-    Set<String> types() {
+    public Set<String> types() {
         Set<String> types = new TreeSet<>();
         resources().forEach(r -> types.add(r.path("Type").asText()));
         return types;
     }
 
     /** The one resource of this type; fails naming what was found otherwise. */
-    String single(String type) {
+    public String single(String type) {
         List<String> ids = ofType(type);
         if (ids.size() != 1) {
             throw new IllegalStateException("expected exactly one " + type + " in the template, found " + ids);
@@ -84,13 +85,13 @@ record StackTemplate(ObjectNode json) {
     }
 
     /** The role the worker's task runs as: the task definition's {@code TaskRoleArn}. */
-    String taskRole() {
+    public String taskRole() {
         JsonNode arn = resource(single("AWS::ECS::TaskDefinition")).path("Properties").path("TaskRoleArn");
         return referenced(arn).orElseThrow(() -> new IllegalStateException("TaskRoleArn is not a role of this stack: " + arn));
     }
 
     /** The worker's queue: the target of every pipe of the stack. */
-    String workerQueue() {
+    public String workerQueue() {
         Set<String> targets = new TreeSet<>();
         for (String pipe : ofType("AWS::Pipes::Pipe")) {
             referenced(resource(pipe).path("Properties").path("Target")).ifPresent(targets::add);
@@ -102,7 +103,7 @@ record StackTemplate(ObjectNode json) {
     }
 
     /** The dead-letter queue of a queue, from its redrive policy. */
-    Optional<String> deadLetterQueueOf(String queue) {
+    public Optional<String> deadLetterQueueOf(String queue) {
         return referenced(resource(queue).path("Properties").path("RedrivePolicy").path("deadLetterTargetArn"));
     }
 
@@ -138,7 +139,7 @@ record StackTemplate(ObjectNode json) {
      * (statements left with no action are dropped). Refuses when a wildcard grants it: removing one
      * grant must not silently remove others.
      */
-    StackTemplate withoutGrant(String role, String action) {
+    public StackTemplate withoutGrant(String role, String action) {
         StackTemplate copy = copy();
         int removed = 0;
         for (ObjectNode statement : copy.statementsOf(role)) {
@@ -168,6 +169,102 @@ record StackTemplate(ObjectNode json) {
         return copy;
     }
 
+    /** A copy with every occurrence of a literal (say a foreign topic's ARN) replaced in every string of the template. */
+    public StackTemplate replacingText(String literal, String replacement) {
+        try {
+            return new StackTemplate((ObjectNode) CfnYaml.JSON.readTree(toJson().replace(literal, replacement)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A copy without the resources of these types, for an emulator that cannot create them: every
+     * {@code Ref}, {@code Fn::GetAtt} and {@code Fn::Sub} reference to a removed resource becomes a
+     * placeholder of the shape AWS would give it (a name, or an ARN naming the removed id), its
+     * {@code DependsOn} entries go, and so do the outputs that name it. What stays is the template's
+     * own wiring between the resources that remain.
+     */
+    public StackTemplate withoutTypes(Set<String> types, String region, String account) {
+        StackTemplate copy = copy();
+        Map<String, String> removed = new LinkedHashMap<>();
+        for (String type : types) {
+            copy.ofType(type).forEach(id -> removed.put(id, type));
+        }
+        ObjectNode resources = (ObjectNode) copy.json.path("Resources");
+        removed.keySet().forEach(resources::remove);
+        for (Iterator<JsonNode> r = resources.elements(); r.hasNext(); ) {
+            ObjectNode resource = (ObjectNode) r.next();
+            JsonNode dependsOn = resource.path("DependsOn");
+            List<String> kept = new ArrayList<>();
+            (dependsOn.isArray() ? dependsOn : List.of(dependsOn)).forEach(d -> {
+                if (!d.isMissingNode() && !removed.containsKey(d.asText())) {
+                    kept.add(d.asText());
+                }
+            });
+            if (!dependsOn.isMissingNode()) {
+                ArrayNode list = resource.putArray("DependsOn");
+                kept.forEach(list::add);
+            }
+            if (resource.has("Properties")) {
+                resource.set("Properties", placeholders(resource.get("Properties"), removed, region, account));
+            }
+        }
+        if (copy.json.has("Outputs")) {
+            for (Iterator<JsonNode> o = copy.json.get("Outputs").elements(); o.hasNext(); ) {
+                JsonNode output = o.next();
+                if (!placeholders(output, removed, region, account).equals(output)) {
+                    o.remove();
+                }
+            }
+        }
+        return copy;
+    }
+
+    private static JsonNode placeholders(JsonNode node, Map<String, String> removed, String region, String account) {
+        if (node.isObject()) {
+            Optional<String> target = node.size() == 1 ? referenced(node) : Optional.empty();
+            if (target.isPresent() && removed.containsKey(target.get())) {
+                String id = target.get();
+                // a scaling policy's, a task definition's and a service's Ref is their ARN
+                boolean refIsArn = Set.of("AWS::ApplicationAutoScaling::ScalingPolicy", "AWS::ECS::TaskDefinition", "AWS::ECS::Service")
+                        .contains(removed.get(id));
+                return node.has("Ref") && !refIsArn ? TextNode.valueOf(placeholderName(id))
+                        : TextNode.valueOf(placeholderArn(removed.get(id), id, region, account));
+            }
+            ObjectNode out = CfnYaml.JSON.createObjectNode();
+            node.fields().forEachRemaining(e -> out.set(e.getKey(), placeholders(e.getValue(), removed, region, account)));
+            return out;
+        }
+        if (node.isArray()) {
+            ArrayNode out = CfnYaml.JSON.createArrayNode();
+            node.forEach(n -> out.add(placeholders(n, removed, region, account)));
+            return out;
+        }
+        if (node.isTextual() && node.asText().contains("${")) {
+            String text = node.asText();
+            for (Map.Entry<String, String> e : removed.entrySet()) {
+                text = text.replace("${" + e.getKey() + ".Arn}", placeholderArn(e.getValue(), e.getKey(), region, account))
+                        .replaceAll("\\$\\{" + java.util.regex.Pattern.quote(e.getKey()) + "(\\.[A-Za-z.]+)?}", placeholderName(e.getKey()));
+            }
+            return TextNode.valueOf(text);
+        }
+        return node;
+    }
+
+    private static String placeholderName(String logicalId) {
+        return "removed-" + logicalId.toLowerCase();
+    }
+
+    private static String placeholderArn(String type, String logicalId, String region, String account) {
+        try {
+            return Arns.of(type, placeholderName(logicalId), region, account);
+        } catch (IllegalStateException unknownFormat) {
+            String service = type.split("::")[1].toLowerCase();
+            return "arn:aws:" + service + ":" + region + ":" + account + ":" + placeholderName(logicalId);
+        }
+    }
+
     private void pruneEmptyStatements() {
         for (Iterator<JsonNode> r = resources().elements(); r.hasNext(); ) {
             JsonNode props = r.next().path("Properties");
@@ -187,7 +284,7 @@ record StackTemplate(ObjectNode json) {
     }
 
     /** Values for the parameters without a default, chosen by their type from what the sources stack made. */
-    Map<String, String> parameterValues(Map<String, String> sources, String image) {
+    public Map<String, String> parameterValues(Map<String, String> sources, String image) {
         Map<String, String> values = new LinkedHashMap<>();
         List<String> unknown = new ArrayList<>();
         json.path("Parameters").fields().forEachRemaining(p -> {

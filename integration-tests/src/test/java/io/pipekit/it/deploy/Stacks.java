@@ -14,21 +14,21 @@ import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 
 /** Creating stacks through the SDK's CloudFormation client, the way {@code aws cloudformation deploy} does. */
-final class Stacks {
+public final class Stacks {
 
     private static final Duration CREATE_TIMEOUT = Duration.ofMinutes(2);
 
     private final CloudFormationClient cfn;
 
-    Stacks(CloudFormationClient cfn) {
+    public Stacks(CloudFormationClient cfn) {
         this.cfn = cfn;
     }
 
     /** A created stack: its final status, outputs and resources (logical id to summary). */
-    record Created(String name, StackStatus status, String reason, Map<String, String> outputs,
+    public record Created(String name, StackStatus status, String reason, Map<String, String> outputs,
                    Map<String, StackResourceSummary> resources, String events) {
 
-        String physicalId(String logicalId) {
+        public String physicalId(String logicalId) {
             StackResourceSummary r = resources.get(logicalId);
             if (r == null) {
                 throw new IllegalStateException("stack " + name + " has no resource " + logicalId + "; it has " + resources.keySet());
@@ -38,7 +38,7 @@ final class Stacks {
     }
 
     /** Creates the stack, waits until CloudFormation is done with it, and reports how it ended. */
-    Created create(String name, String templateBody, Map<String, String> parameters) {
+    public Created create(String name, String templateBody, Map<String, String> parameters) {
         cfn.createStack(b -> b.stackName(name).templateBody(templateBody)
                 .capabilities(Capability.CAPABILITY_IAM, Capability.CAPABILITY_NAMED_IAM, Capability.CAPABILITY_AUTO_EXPAND)
                 .parameters(parameters.entrySet().stream()

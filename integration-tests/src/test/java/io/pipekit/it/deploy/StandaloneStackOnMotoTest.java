@@ -8,9 +8,6 @@ import io.pipekit.worker.QueueMessage;
 import io.pipekit.worker.Worker;
 import io.pipekit.worker.WorkerListener;
 import io.pipekit.worker.WorkerOptions;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,19 +58,17 @@ class StandaloneStackOnMotoTest {
     @RegisterExtension
     static final MotoServer MOTO = new MotoServer();
 
-    /** Another rendered template can be tried with {@code -Dpipekit.deploy.standalone=FILE}. */
-    static final Path TEMPLATE = Path.of(System.getProperty("pipekit.deploy.standalone", Repository.STANDALONE.toString()));
     static final String IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/pipekit-worker:proof";
     static final int MESSAGES = 12;
     /** moto 5.2.1 accepts these in a template but creates nothing for them (docs/deploy-testing.md). */
     static final Set<String> KNOWN_UNSUPPORTED = Set.of("AWS::SQS::QueuePolicy", "AWS::SNS::Subscription", "AWS::Pipes::Pipe",
             "AWS::ApplicationAutoScaling::ScalableTarget", "AWS::ApplicationAutoScaling::ScalingPolicy", "AWS::CloudWatch::Alarm");
 
-    private final StackTemplate template = StackTemplate.read(TEMPLATE);
+    private final StackTemplate template = StandaloneDeployment.renderedTemplate();
     private Stacks.Created stack;
 
     @BeforeAll
-    void deployTheRenderedStack() throws IOException {
+    void deployTheRenderedStack() {
         MOTO.reset();
         stack = deploy(template);
     }
@@ -188,23 +183,18 @@ class StandaloneStackOnMotoTest {
     // ------------------------------------------------------------------ helpers
 
     /**
-     * Creates the sources stack, then the template, as {@code aws cloudformation deploy} would; then
-     * closes moto's two IAM gaps for the template's roles ({@link MotoIamGaps}).
+     * Creates the sources stack, then the template ({@link StandaloneDeployment}); then closes moto's
+     * two IAM gaps for the template's roles ({@link MotoIamGaps}).
      */
-    private Stacks.Created deploy(StackTemplate stackTemplate) throws IOException {
+    private Stacks.Created deploy(StackTemplate stackTemplate) {
         try (CloudFormationClient cfn = MOTO.client(CloudFormationClient.builder(), MotoServer.BOOTSTRAP);
              IamClient iam = MOTO.client(IamClient.builder(), MotoServer.BOOTSTRAP)) {
-            Stacks stacks = new Stacks(cfn);
-            Stacks.Created sources = stacks.create("pipekit-sources",
-                    Files.readString(Repository.testResource("/deploy/sources-stack.yml")), Map.of());
-            assertThat(sources.status()).as("sources stack\n%s", sources.events()).isEqualTo(StackStatus.CREATE_COMPLETE);
-            Map<String, String> parameters = stackTemplate.parameterValues(sources.outputs(), IMAGE);
-            String body = stackTemplate == template ? Files.readString(TEMPLATE) : stackTemplate.toJson();
-            Stacks.Created stack = stacks.create("pipekit-demo", body, parameters);
+            StandaloneDeployment.Deployed deployed = StandaloneDeployment.deploy(cfn, stackTemplate, IMAGE);
+            Stacks.Created stack = deployed.stack();
             if (stack.status() == StackStatus.CREATE_COMPLETE) {
                 Map<String, String> exports = new HashMap<>();
                 cfn.listExportsPaginator(b -> { }).exports().forEach(e -> exports.put(e.name(), e.value()));
-                Intrinsics intrinsics = new Intrinsics(stackTemplate.json(), parameters, exports,
+                Intrinsics intrinsics = new Intrinsics(stackTemplate.json(), deployed.parameters(), exports,
                         MotoIamGaps.of(stackTemplate, stack), MotoServer.REGION.id(), MotoServer.ACCOUNT);
                 MotoIamGaps.close(iam, stackTemplate, stack, intrinsics).forEach(line -> System.out.println("re-applied on moto: " + line));
             }
