@@ -57,8 +57,9 @@ public final class RulesBench {
             measureBaseline(sqs, baseline, Math.min(events, 500), 50);
             measureRules(cloud, sqs, eb, "warmup", 1, Math.min(events, 500), 50);
             rows.add(measureBaseline(sqs, baseline, events, samples));
-            for (int rules : ruleCounts) {
-                rows.add(measureRules(cloud, sqs, eb, "bench", rules, events, samples));
+            for (int i = 0; i < ruleCounts.length; i++) {
+                // a count may be given twice (e.g. 1,100,1) to see whether the order of the runs matters
+                rows.add(measureRules(cloud, sqs, eb, "bench" + i, ruleCounts[i], events, samples));
             }
         }
         Row base = rows.getFirst();
