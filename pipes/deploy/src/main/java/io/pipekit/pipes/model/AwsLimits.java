@@ -2,7 +2,7 @@ package io.pipekit.pipes.model;
 
 import java.time.Duration;
 
-/** Limits AWS enforces on what pipekit creates and checks (name lengths, SQS visibility), each written once. */
+/** Limits AWS enforces on what pipekit creates and checks (name lengths, SQS visibility and batches), each written once. */
 public final class AwsLimits {
 
     /** docs/aws-behaviour.md §1.10: a pipe name is 1–64 characters. */
@@ -18,6 +18,11 @@ public final class AwsLimits {
 
     /** docs/aws-behaviour.md §9: a queue's VisibilityTimeout, and a message's visibility counted from its receive, are at most 12 h. */
     public static final Duration MAX_VISIBILITY = Duration.ofHours(12);
+
+    /** docs/aws-behaviour.md §1.8, §9: entries per {@code SendMessageBatch} (and every other SQS batch call). */
+    public static final int SQS_BATCH_ENTRIES = 10;
+    /** docs/aws-behaviour.md §9: bytes of all bodies of one {@code SendMessageBatch} (1 MiB since SQS raised its message size). */
+    public static final int SQS_BATCH_BYTES = 1024 * 1024;
 
     private AwsLimits() {}
 }

@@ -1,7 +1,7 @@
 package io.pipekit.pipes.bus;
 
 import io.pipekit.pipes.internal.Backoff;
-import io.pipekit.pipes.internal.SqsLimits;
+import io.pipekit.pipes.model.AwsLimits;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -125,15 +125,15 @@ final class TargetDispatcher implements AutoCloseable {
     }
 
     private List<Delivery> takeBatch() {
-        List<Delivery> batch = new ArrayList<>(SqsLimits.MAX_BATCH_ENTRIES);
+        List<Delivery> batch = new ArrayList<>(AwsLimits.SQS_BATCH_ENTRIES);
         int bytes = 0;
-        while (batch.size() < SqsLimits.MAX_BATCH_ENTRIES) {
+        while (batch.size() < AwsLimits.SQS_BATCH_ENTRIES) {
             Delivery next = pending.peek();
             if (next == null) {
                 break;
             }
             int size = next.body().getBytes(StandardCharsets.UTF_8).length;
-            if (!batch.isEmpty() && bytes + size > SqsLimits.MAX_BATCH_BYTES) {
+            if (!batch.isEmpty() && bytes + size > AwsLimits.SQS_BATCH_BYTES) {
                 break;
             }
             if (pending.remove(next)) {

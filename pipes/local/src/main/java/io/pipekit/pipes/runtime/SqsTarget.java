@@ -1,6 +1,6 @@
 package io.pipekit.pipes.runtime;
 
-import io.pipekit.pipes.internal.SqsLimits;
+import io.pipekit.pipes.model.AwsLimits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -100,7 +100,7 @@ final class SqsTarget {
         int bytes = 0;
         for (Message message : messages) {
             int size = message.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-            if (!current.isEmpty() && (current.size() == SqsLimits.MAX_BATCH_ENTRIES || bytes + size > SqsLimits.MAX_BATCH_BYTES)) {
+            if (!current.isEmpty() && (current.size() == AwsLimits.SQS_BATCH_ENTRIES || bytes + size > AwsLimits.SQS_BATCH_BYTES)) {
                 chunks.add(current);
                 current = new ArrayList<>();
                 bytes = 0;
