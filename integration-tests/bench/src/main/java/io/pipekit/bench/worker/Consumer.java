@@ -31,7 +31,9 @@ enum Consumer {
     RAW_32("raw SDK loop, 32 threads"),
     SPRING_DEFAULT("spring-cloud-aws, defaults"),
     SPRING_TUNED("spring-cloud-aws, 100 concurrent / 10 per poll"),
-    PIPEKIT_DEFAULT("pipekit, defaults");
+    PIPEKIT_DEFAULT("pipekit, defaults"),
+    /** Not a goal row: how much of any gap at defaults is the default capacity of 64 messages held. */
+    PIPEKIT_256("pipekit, maxConcurrency 256");
 
     /** Long polls of 20 s need a socket timeout above them; connections are never the limit. */
     private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(30);
@@ -77,6 +79,10 @@ enum Consumer {
             case PIPEKIT_DEFAULT -> {
                 // the public API, at its defaults, as the README shows it
                 Worker worker = Worker.start((SqsClient) client, WorkerOptions.builder(queueUrl).build(), message -> { });
+                yield worker::close;
+            }
+            case PIPEKIT_256 -> {
+                Worker worker = Worker.start((SqsClient) client, WorkerOptions.builder(queueUrl).maxConcurrency(256).build(), message -> { });
                 yield worker::close;
             }
         };
