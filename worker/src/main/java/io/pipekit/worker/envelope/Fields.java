@@ -10,7 +10,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
 
 /**
  * Typed reads of one JSON object's fields. Wrong types raise {@link MalformedEnvelope} (the body
@@ -19,14 +18,37 @@ import java.util.function.BiFunction;
 final class Fields {
 
     private final JsonNode object;
-    private final String where;
+    // The path for messages, built only when one is needed: a nested object's path is its parent's
+    // plus "." + field, an array element's is prefix + "[" + index + "]" (index >= 0).
+    private final String prefix;
+    private final Fields parent;
+    private final int index;
 
     Fields(JsonNode object, String where) {
+        this(object, where, null, -1);
+    }
+
+    /** An element of an array, named {@code prefix[index]} in messages. */
+    Fields(JsonNode object, String prefix, int index) {
+        this(object, prefix, null, index);
+    }
+
+    private Fields(JsonNode object, String prefix, Fields parent, int index) {
+        this.prefix = prefix;
+        this.parent = parent;
+        this.index = index;
         if (object == null || !object.isObject()) {
-            throw new MalformedEnvelope(where + " is not a JSON object");
+            throw new MalformedEnvelope(where() + " is not a JSON object");
         }
         this.object = object;
-        this.where = where;
+    }
+
+    /** This object's path in messages, e.g. {@code record.dynamodb}. */
+    private String where() {
+        if (parent != null) {
+            return parent.where() + "." + prefix;
+        }
+        return index >= 0 ? prefix + "[" + index + "]" : prefix;
     }
 
     JsonNode node() {
@@ -40,7 +62,7 @@ final class Fields {
             return null;
         }
         if (!value.isTextual()) {
-            throw new MalformedEnvelope(where + "." + field + " is not a string");
+            throw new MalformedEnvelope(where() + "." + field + " is not a string");
         }
         return value.textValue();
     }
@@ -48,7 +70,7 @@ final class Fields {
     String requiredText(String field) {
         String value = text(field);
         if (value == null) {
-            throw new MalformedEnvelope(where + "." + field + " is missing");
+            throw new MalformedEnvelope(where() + "." + field + " is missing");
         }
         return value;
     }
@@ -59,13 +81,13 @@ final class Fields {
         if (value == null || value.isNull()) {
             return null;
         }
-        return new Fields(value, where + "." + field);
+        return new Fields(value, field, this, -1);
     }
 
     Fields requiredObject(String field) {
         Fields value = object(field);
         if (value == null) {
-            throw new MalformedEnvelope(where + "." + field + " is missing");
+            throw new MalformedEnvelope(where() + "." + field + " is missing");
         }
         return value;
     }
@@ -83,7 +105,7 @@ final class Fields {
             return List.of();
         }
         if (!value.isArray()) {
-            throw new MalformedEnvelope(where + "." + field + " is not an array");
+            throw new MalformedEnvelope(where() + "." + field + " is not an array");
         }
         List<JsonNode> items = new ArrayList<>(value.size());
         value.forEach(items::add);
@@ -95,7 +117,7 @@ final class Fields {
         List<String> texts = new ArrayList<>(items.size());
         for (JsonNode item : items) {
             if (!item.isTextual()) {
-                throw new MalformedEnvelope(where + "." + field + " holds a non-string");
+                throw new MalformedEnvelope(where() + "." + field + " holds a non-string");
             }
             texts.add(item.textValue());
         }
@@ -104,21 +126,45 @@ final class Fields {
 
     /** A string-to-string map (SQS system attributes); empty when absent. */
     Map<String, String> textMap(String field) {
-        return map(field, Fields::requiredText);
+        return map(field, (map, name, value) -> {
+            if (value.isTextual()) {
+                return value.textValue();
+            }
+            if (value.isNull()) {
+                throw new MalformedEnvelope(map.where() + "." + name + " is missing");
+            }
+            throw new MalformedEnvelope(map.where() + "." + name + " is not a string");
+        });
+    }
+
+    /** How {@link #map} reads one entry: the map's fields, the entry's name and its (non-null) node. */
+    @FunctionalInterface
+    interface EntryReader<V> {
+        V read(Fields map, String name, JsonNode value);
     }
 
     /**
-     * An object read as a map in wire order, each entry's value by {@code read.apply(theObject, name)};
-     * empty when absent.
+     * An object read as a map in wire order, each entry's value by {@code read}; empty when absent.
+     * Entries are visited directly (no lookup per name).
      */
-    <V> Map<String, V> map(String field, BiFunction<Fields, String, V> read) {
+    <V> Map<String, V> map(String field, EntryReader<V> read) {
         Fields map = object(field);
         if (map == null) {
             return Map.of();
         }
-        Map<String, V> result = new LinkedHashMap<>();
-        map.object.fieldNames().forEachRemaining(name -> result.put(name, read.apply(map, name)));
+        Map<String, V> result = LinkedHashMap.newLinkedHashMap(map.object.size());
+        for (Map.Entry<String, JsonNode> entry : map.object.properties()) {
+            result.put(entry.getKey(), read.read(map, entry.getKey(), entry.getValue()));
+        }
         return java.util.Collections.unmodifiableMap(result); // keeps the wire order
+    }
+
+    /** A map entry's value as a nested object (as {@link #requiredObject} would read it). */
+    Fields requiredObject(String field, JsonNode value) {
+        if (value == null || value.isNull()) {
+            throw new MalformedEnvelope(where() + "." + field + " is missing");
+        }
+        return new Fields(value, field, this, -1);
     }
 
     /** A base64 string field decoded into a read-only buffer; null when absent. */
@@ -128,7 +174,7 @@ final class Fields {
             return null;
         }
         if (!Payload.isBase64(value)) {
-            throw new MalformedEnvelope(where + "." + field + " is not base64");
+            throw new MalformedEnvelope(where() + "." + field + " is not base64");
         }
         return ByteBuffer.wrap(Base64.getDecoder().decode(value)).asReadOnlyBuffer();
     }
@@ -149,7 +195,17 @@ final class Fields {
                 // fall through
             }
         }
-        throw new MalformedEnvelope(where + "." + field + " is not a number");
+        throw new MalformedEnvelope(where() + "." + field + " is not a number");
+    }
+
+    /** A number, or a numeric string, as {@code number(field).longValue()}; null when absent. */
+    Long longValue(String field) {
+        JsonNode value = object.get(field);
+        if (value != null && (value.isInt() || value.isLong())) {
+            return value.longValue(); // what BigDecimal.longValue() gives for these, without the BigDecimal
+        }
+        BigDecimal number = number(field);
+        return number == null ? null : number.longValue();
     }
 
     /** Epoch seconds with a fraction (Kinesis, DynamoDB streams) as an instant, to the millisecond. */
@@ -169,7 +225,7 @@ final class Fields {
         try {
             return Instant.ofEpochMilli(seconds.movePointRight(3).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact());
         } catch (ArithmeticException | java.time.DateTimeException e) {
-            throw new MalformedEnvelope(where + "." + field + " is out of range");
+            throw new MalformedEnvelope(where() + "." + field + " is out of range");
         }
     }
 
@@ -182,7 +238,7 @@ final class Fields {
         try {
             return IsoInstants.parse(value);
         } catch (DateTimeParseException e) {
-            throw new MalformedEnvelope(where + "." + field + " is not an ISO-8601 timestamp");
+            throw new MalformedEnvelope(where() + "." + field + " is not an ISO-8601 timestamp");
         }
     }
 }

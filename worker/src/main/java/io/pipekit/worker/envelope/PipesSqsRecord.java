@@ -93,8 +93,8 @@ public record PipesSqsRecord(
     }
 
     /** Lambda-shaped: {@code {"dataType":"String","stringValue":"…"}}, binary values base64. */
-    private static MessageAttribute readAttribute(Fields attributes, String name) {
-        Fields attr = attributes.requiredObject(name);
+    private static MessageAttribute readAttribute(Fields attributes, String name, JsonNode value) {
+        Fields attr = attributes.requiredObject(name, value);
         String dataType = attr.requiredText("dataType");
         ByteBuffer bytes = attr.base64("binaryValue");
         return new MessageAttribute(dataType, attr.text("stringValue"), bytes);

@@ -3,7 +3,6 @@ package io.pipekit.worker.envelope;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pipekit.worker.QueueMessage;
-import java.math.BigDecimal;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -51,7 +50,7 @@ public record S3Notification(QueueMessage queueMessage, List<ObjectEvent> record
         List<JsonNode> records = f.array("Records");
         List<ObjectEvent> events = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
-            events.add(readRecord(new Fields(records.get(i), "Records[" + i + "]")));
+            events.add(readRecord(new Fields(records.get(i), "Records", i)));
         }
         return new S3Notification(message, List.copyOf(events), notification);
     }
@@ -67,7 +66,8 @@ public record S3Notification(QueueMessage queueMessage, List<ObjectEvent> record
         String key;
         try {
             // docs/aws-behaviour.md §4.1: keys are form-URL-encoded (space→'+', '+'→%2B)
-            key = URLDecoder.decode(rawKey, StandardCharsets.UTF_8);
+            // without '%' URLDecoder only turns '+' into ' ' (and returns the same string when there is none)
+            key = rawKey.indexOf('%') < 0 ? rawKey.replace('+', ' ') : URLDecoder.decode(rawKey, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw new MalformedEnvelope("s3.object.key is not URL-encoded");
         }
@@ -77,7 +77,7 @@ public record S3Notification(QueueMessage queueMessage, List<ObjectEvent> record
         } catch (MalformedEnvelope e) {
             eventTime = null;
         }
-        BigDecimal size = object.number("size");
+        Long size = object.longValue("size");
         return new ObjectEvent(
                 record.requiredText("eventName"),
                 eventTime,
@@ -87,7 +87,7 @@ public record S3Notification(QueueMessage queueMessage, List<ObjectEvent> record
                 bucket.text("arn"),
                 key,
                 rawKey,
-                size == null ? null : size.longValue(),
+                size,
                 object.text("eTag"),
                 object.text("versionId"),
                 object.text("sequencer"));

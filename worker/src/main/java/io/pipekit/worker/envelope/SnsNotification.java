@@ -106,8 +106,8 @@ public record SnsNotification(
     }
 
     /** {@code {"Type":"String|Number|Binary|String.Array","Value":"…"}}; Binary values are base64. */
-    private static MessageAttribute readAttribute(Fields attributes, String name) {
-        Fields attr = attributes.requiredObject(name);
+    private static MessageAttribute readAttribute(Fields attributes, String name, JsonNode node) {
+        Fields attr = attributes.requiredObject(name, node);
         String type = attr.requiredText("Type");
         String value = attr.requiredText("Value");
         return type.startsWith("Binary")
