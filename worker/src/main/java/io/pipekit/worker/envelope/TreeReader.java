@@ -20,6 +20,9 @@ import java.util.Arrays;
  * data-binding machinery {@code readTree} goes through for each call (a deserialization context,
  * a root-deserializer lookup, feature checks per value) is what lets a decode cost about what a bare
  * parse does. Iterative, so a deep document cannot overflow the stack.
+ *
+ * <p>A String is first offered to {@link FastTreeReader}, which builds the same tree for the plain JSON
+ * envelopes consist of, without Jackson's parser, and leaves anything else (and every error) to it.
  */
 final class TreeReader {
 
@@ -29,6 +32,10 @@ final class TreeReader {
     }
 
     static JsonNode read(String text) throws IOException {
+        JsonNode fast = FastTreeReader.readOrNull(text); // plain JSON objects and arrays; null for anything else
+        if (fast != null) {
+            return fast;
+        }
         try (JsonParser parser = factory().createParser(text)) {
             return read(parser);
         }

@@ -48,7 +48,15 @@ class TreeReaderTest {
             "{\"dup\":1,\"dup\":{\"x\":[1,2]},\"after\":true}",
             "{\"u\":\"\\u20ac \\ud83d\\ude00 \\n\\t\\\"\",\"€\":\"ü\"}",
             "  \n {\"ws\" : [ 1 , { \"in\" : null } ] }  \n",
-            "[{\"a\":[{\"b\":[{\"c\":[1]}]}]},2,\"three\",[4.0]]"})
+            "[{\"a\":[{\"b\":[{\"c\":[1]}]}]},2,\"three\",[4.0]]",
+            // what FastTreeReader reads itself, and the edges where it leaves the document to Jackson
+            "{\"e\":\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\\u00e9\\u00E9\\uD800x\\u0000\",\"k\\n\":\"\\\"\"}",
+            "{\"n\":[0,-0,9,-9,10,2147483647,-2147483648,2147483648,-2147483649,999999999999999999,-999999999999999999]}",
+            "{\"n\":[1000000000000000000,-1000000000000000000,9223372036854775807,9223372036854775808,0.5,-0.0,1.25,123.456e1,1E2]}",
+            "{\"n\":[3.14159265358979323846264338327950288419716939937510,1545084650.987,0.000001,-12345678901234567.5]}",
+            "{\"\":\"\",\"a\":[],\"b\":{},\"c\":[{}],\"t\":[true,false,null]}",
+            "{\"k\":\"v\",\"x\":1,\"k\":\"w\"}",
+            "\t{\r\n\"ws\"\t:\r[\n]\r}\t"})
     void buildsTheSameTreeForEdgeCases(String body) throws Exception {
         assertSameTree(body);
     }
@@ -63,12 +71,85 @@ class TreeReaderTest {
         }
     }
 
+    /** Documents in and just outside what FastTreeReader reads itself, some broken: always Jackson's result. */
+    @Test
+    void agreesWithReadTreeOnRandomPlainDocuments() throws Exception {
+        Random random = new Random(11);
+        for (int i = 0; i < 5_000; i++) {
+            String body = random.nextBoolean() ? "{\"r\":" + plainJson(random, 1) + "}" : "[" + plainJson(random, 1) + "]";
+            if (random.nextInt(4) == 0) { // break a quarter of them somewhere
+                int at = random.nextInt(body.length());
+                String breakers = ",}]:\"\\x0 -.e\u0001";
+                body = body.substring(0, at) + breakers.charAt(random.nextInt(breakers.length())) + body.substring(at + random.nextInt(2));
+            }
+            JsonNode expected;
+            try {
+                expected = Jackson.MAPPER.readTree(body);
+            } catch (JsonProcessingException rejected) {
+                String text = body;
+                assertThatThrownBy(() -> TreeReader.read(text)).as(text).isInstanceOf(JsonProcessingException.class);
+                continue;
+            }
+            JsonNode actual = TreeReader.read(body);
+            assertThat(actual).as(body).isEqualTo(expected);
+            assertSameNodeTypes(actual, expected);
+        }
+    }
+
+    private static String plainJson(Random random, int depth) {
+        int pick = depth > 4 ? random.nextInt(6) : random.nextInt(8);
+        return switch (pick) {
+            case 0 -> Long.toString(random.nextInt(4) == 0 ? random.nextLong() : random.nextInt() >> random.nextInt(32));
+            case 1 -> new java.math.BigDecimal(random.nextGaussian() * Math.pow(10, random.nextInt(24) - 8)).round(
+                    new java.math.MathContext(1 + random.nextInt(20))).toPlainString();
+            case 2, 3 -> plainString(random);
+            case 4 -> random.nextBoolean() ? "true" : "false";
+            case 5 -> "null";
+            case 6 -> {
+                StringBuilder object = new StringBuilder("{");
+                for (int i = 0, n = random.nextInt(6); i < n; i++) {
+                    object.append(i == 0 ? "" : ",").append(random.nextInt(3) == 0 ? " \n" : "")
+                            .append(random.nextInt(5) == 0 ? plainString(random) : "\"k" + random.nextInt(5) + "\"")
+                            .append(random.nextBoolean() ? ":" : " : ").append(plainJson(random, depth + 1));
+                }
+                yield object.append('}').toString();
+            }
+            default -> {
+                StringBuilder array = new StringBuilder("[");
+                for (int i = 0, n = random.nextInt(5); i < n; i++) {
+                    array.append(i == 0 ? "" : random.nextBoolean() ? "," : " ,\t").append(plainJson(random, depth + 1));
+                }
+                yield array.append(']').toString();
+            }
+        };
+    }
+
+    private static String plainString(Random random) {
+        String[] pieces = {"a", "Z", " ", "é", "€", "\ud83d\ude00", "\\\"", "\\\\", "\\/", "\\n", "\\t", "\\b", "\\u00e9", "\\uD83D\\uDE00", "\\ud800", "'", "}"};
+        StringBuilder text = new StringBuilder("\"");
+        for (int i = 0, n = random.nextInt(12); i < n; i++) {
+            text.append(pieces[random.nextInt(pieces.length)]);
+        }
+        return text.append('"').toString();
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"{\"a\":1} junk", "{\"a\":1}{}", "{\"a\":", "{\"a\" 1}", "[1,]x", "{'a':1}", "[1,2"})
+    @ValueSource(strings = {"{\"a\":1} junk", "{\"a\":1}{}", "{\"a\":", "{\"a\" 1}", "[1,]x", "{'a':1}", "[1,2",
+            "{\"a\":01}", "{\"a\":1.}", "{\"a\":-}", "{\"a\":.5}", "{\"a\":+1}", "{\"a\":1e}", "{\"a\":tru}", "{\"a\":truex}",
+            "{\"a\":nul}", "{\"a\":1,}", "[1,]", "[1 2]", "{\"a\":\"\\x\"}", "{\"a\":\"\\u12\"}", "{\"a\":\"\\u12G4\"}",
+            "{\"a\":\"\u0001\"}", "{\"a\":\"b}", "{\"a\":\"b\\", "{\"a\":1}}", "{a:1}", "{\"a\":[1}", "{\"a\":NaN}", "{\"a\":1}\u00a0"})
     void rejectsWhatReadTreeRejects(String body) {
         assertThatThrownBy(() -> Jackson.MAPPER.readTree(body)).isInstanceOf(JsonProcessingException.class);
         assertThatThrownBy(() -> TreeReader.read(body)).isInstanceOf(JsonProcessingException.class);
         assertThatThrownBy(() -> TreeReader.read(body.getBytes(StandardCharsets.UTF_8))).isInstanceOf(JsonProcessingException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"a\":\"\ud800\"}", "{\"\udc00\":[\"x\ud83d\"]}", "{\"a\":\"\u00e9\u20ac\ud83d\ude00\"}"})
+    void keepsWhatTheStringHoldsForNonAsciiAndLoneSurrogates(String body) throws Exception {
+        JsonNode actual = TreeReader.read(body); // the String path only: UTF-8 bytes could not hold a lone surrogate
+        assertThat(actual).isEqualTo(Jackson.MAPPER.readTree(body));
+        assertSameNodeTypes(actual, Jackson.MAPPER.readTree(body));
     }
 
     @Test
