@@ -188,7 +188,11 @@ final class VisibilityHeartbeat implements AutoCloseable {
                 case VisibilityChange.Rejected(VisibilityChange change, String code, String reason, boolean gone) -> {
                     if (gone) {
                         settled.add(change);
-                        if (!change.message().isDone()) { // a delete that just landed makes the receipt unknown too
+                        if (change.message().isDeleting()) {
+                            // its delete may just have landed, which makes the receipt unknown too: the delete's
+                            // own answer decides (a stale receipt there is reported as a failed delete)
+                            change.message().markAtCeiling();
+                        } else if (!change.message().isDone()) {
                             leaseLost(change.message(), code + " (" + reason + ")");
                         }
                     } else if (SqsErrors.isPermanentCode(code)) {

@@ -158,6 +158,22 @@ class VisibilityHeartbeatTest {
     }
 
     @Test
+    void aGoneReceiptOfAMessageWhoseDeleteIsOnItsWayIsNotALostLease() throws Exception {
+        try (Engine engine = new Engine(10, Duration.ofMillis(10))) {
+            InFlight deleting = due(engine, 1).getFirst();
+            assertThat(deleting.beginDelete()).isTrue(); // the handler succeeded; its delete may land before the extension
+            engine.sqs.visibilityBy = request -> new ScriptedSqs.Fail(Map.of("0", "ReceiptHandleIsInvalid"), false);
+            VisibilityHeartbeat heartbeat = heartbeat(engine, Duration.ZERO);
+            heartbeat.tick();
+            await().until(() -> engine.sqs.visibilityCalls.size() == 1 && deleting.atCeiling());
+            heartbeat.tick();
+            // the delete's own answer decides; the heartbeat neither reports a lost lease nor keeps extending
+            assertThat(engine.listener.leaseLost).isEmpty();
+            assertThat(engine.sqs.visibilityCalls).hasSize(1);
+        }
+    }
+
+    @Test
     void aLapsedLeaseIsReportedOnceWithTheMessageIdAndNotExtended() throws Exception {
         try (Engine engine = new Engine(10, Duration.ofMillis(10))) {
             InFlight lapsed = engine.hold(Messages.held("lapsed"));
