@@ -1,6 +1,7 @@
 package io.pipekit.worker;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -16,8 +17,31 @@ final class ConcurrencyLimiter {
 
     private final int capacity;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
+    /**
+     * Threads waiting for permits, in arrival order, each with the condition only it waits on. A
+     * release wakes just the waiters it can satisfy: with one condition for all, every single
+     * permit a finished message gives back woke every receive loop waiting for a whole batch, only
+     * for all but one to go back to sleep (docs/worker-engine.md, "Waking only who can proceed").
+     */
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private final Condition drained = lock.newCondition();
+    private int drainWaiters;
     private int available;
+    private long wakeups;
+
+    /** One waiting acquire: it can proceed once {@code need} permits are free and takes up to {@code claim}. */
+    private static final class Waiter {
+        final int need;
+        final int claim;
+        final Condition ready;
+        boolean woken;
+
+        Waiter(int need, int claim, Condition ready) {
+            this.need = need;
+            this.claim = claim;
+            this.ready = ready;
+        }
+    }
 
     public ConcurrencyLimiter(int capacity) {
         if (capacity < 1) {
@@ -34,11 +58,10 @@ final class ConcurrencyLimiter {
         }
         lock.lockInterruptibly();
         try {
-            while (available == 0) {
-                changed.await();
-            }
+            awaitFree(1, max);
             int granted = Math.min(max, available);
             available -= granted;
+            wakeSatisfiable();
             return granted;
         } finally {
             lock.unlock();
@@ -57,13 +80,57 @@ final class ConcurrencyLimiter {
         }
         lock.lockInterruptibly();
         try {
-            while (available < wanted) {
-                changed.await();
-            }
+            awaitFree(wanted, wanted);
             available -= wanted;
+            wakeSatisfiable();
             return wanted;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** With the lock held: waits until {@code need} permits are free. */
+    private void awaitFree(int need, int claim) throws InterruptedException {
+        if (available >= need) {
+            return;
+        }
+        Waiter waiter = new Waiter(need, claim, lock.newCondition());
+        waiters.addLast(waiter);
+        try {
+            while (available < need) {
+                if (waiter.woken) {
+                    // woken, but another acquire took the permits first: what is left may suit someone else
+                    waiter.woken = false;
+                    wakeSatisfiable();
+                }
+                waiter.ready.await();
+            }
+        } catch (InterruptedException e) {
+            waiters.remove(waiter);
+            wakeSatisfiable(); // what this waiter may have been woken for goes to the next
+            throw e;
+        }
+        waiters.remove(waiter);
+    }
+
+    /**
+     * With the lock held: wakes, in arrival order, each waiter the free permits can satisfy, counting
+     * what the already-woken ones will take.
+     */
+    private void wakeSatisfiable() {
+        int free = available;
+        for (Waiter waiter : waiters) {
+            if (free <= 0) {
+                return;
+            }
+            if (waiter.woken) {
+                free -= waiter.claim;
+            } else if (waiter.need <= free) {
+                waiter.woken = true;
+                waiter.ready.signal();
+                wakeups++;
+                free -= waiter.claim;
+            }
         }
     }
 
@@ -80,7 +147,10 @@ final class ConcurrencyLimiter {
                 throw new IllegalStateException("released more permits than were taken");
             }
             available += permits;
-            changed.signalAll();
+            wakeSatisfiable();
+            if (drainWaiters > 0) {
+                drained.signalAll();
+            }
         } finally {
             lock.unlock();
         }
@@ -106,6 +176,26 @@ final class ConcurrencyLimiter {
         }
     }
 
+    /** Acquires waiting now (for tests). */
+    int waiting() {
+        lock.lock();
+        try {
+            return waiters.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waiters woken so far (for tests: a release wakes only those it can satisfy). */
+    long wakeups() {
+        lock.lock();
+        try {
+            return wakeups;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public int capacity() {
         return capacity;
     }
@@ -119,13 +209,18 @@ final class ConcurrencyLimiter {
         long nanos = timeout.toNanos();
         lock.lock();
         try {
-            while (capacity - available > remaining) {
-                if (nanos <= 0) {
-                    return false;
+            drainWaiters++;
+            try {
+                while (capacity - available > remaining) {
+                    if (nanos <= 0) {
+                        return false;
+                    }
+                    nanos = drained.awaitNanos(nanos);
                 }
-                nanos = changed.awaitNanos(nanos);
+                return true;
+            } finally {
+                drainWaiters--;
             }
-            return true;
         } finally {
             lock.unlock();
         }

@@ -8,9 +8,9 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,11 +51,22 @@ final class DeleteBatcher implements AutoCloseable {
     private final Consumer<InFlight> done;
     private final Clock clock;
     private final int parallelCalls;
-    private final LinkedBlockingQueue<InFlight> incoming = new LinkedBlockingQueue<>();
     private final Semaphore calls;
     private final Thread flusher;
-    private volatile boolean closing;
-    private volatile boolean urgent;
+    /**
+     * Guards the open batches. A finished handler adds its message itself and, when that fills the
+     * batch, sends it; the flusher only wakes for the flush deadlines. Handing every message to the
+     * flusher instead woke it once per message (docs/worker-engine.md, "Waking only who can proceed").
+     */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private final Map<String, List<InFlight>> batches = new HashMap<>();
+    private final Map<String, Long> deadlines = new HashMap<>();
+    /** The flusher waits with no deadline ahead: a batch that opens must wake it. */
+    private boolean flusherIdle;
+    private boolean flusherDone;
+    private boolean closing;
+    private boolean urgent;
 
     /**
      * @param maxPending most messages that can be waiting for a delete at once (the worker's
@@ -83,60 +94,84 @@ final class DeleteBatcher implements AutoCloseable {
         return flusher.getState();
     }
 
-    /** Queues a successfully processed message for deletion. */
+    /** Queues a successfully processed message for deletion; sends its batch if this fills it. */
     void delete(InFlight message) {
-        if (closing) {
-            // after close no flusher is left to batch it: delete now rather than drop the ack
-            send(message.queueUrl(), List.of(message));
-            return;
+        String queue = message.queueUrl();
+        boolean late = false;
+        List<InFlight> full = null;
+        lock.lock();
+        try {
+            if (flusherDone) {
+                late = true;
+            } else {
+                List<InFlight> batch = batches.computeIfAbsent(queue, q -> new ArrayList<>(SqsLimits.MAX_BATCH_ENTRIES));
+                batch.add(message);
+                if (batch.size() == SqsLimits.MAX_BATCH_ENTRIES) {
+                    full = batches.remove(queue);
+                    deadlines.remove(queue);
+                } else if (batch.size() == 1) {
+                    deadlines.put(queue, System.nanoTime() + flushNanos);
+                    if (flusherIdle || flushNanos == 0 || urgent || closing) {
+                        work.signal();
+                    }
+                }
+            }
+        } finally {
+            lock.unlock();
         }
-        incoming.add(message);
+        if (late) {
+            send(queue, List.of(message)); // after close no flusher is left to batch it: delete now rather than drop the ack
+        } else if (full != null) {
+            sendAsync(queue, full);
+        }
     }
 
     private void run() {
-        Map<String, List<InFlight>> batches = new HashMap<>();
-        Map<String, Long> deadlines = new HashMap<>();
-        while (!(closing && incoming.isEmpty() && batches.isEmpty())) {
-            InFlight next;
-            try {
-                if (closing || urgent) {
-                    next = incoming.poll();
-                    if (next == null && urgent && !closing && batches.isEmpty()) {
-                        next = incoming.poll(10, TimeUnit.MILLISECONDS);
+        List<Map.Entry<String, List<InFlight>>> due = new ArrayList<>();
+        lock.lock();
+        try {
+            while (true) {
+                long now = System.nanoTime();
+                long wait = Long.MAX_VALUE;
+                for (Iterator<Map.Entry<String, Long>> it = deadlines.entrySet().iterator(); it.hasNext(); ) {
+                    Map.Entry<String, Long> deadline = it.next();
+                    long left = deadline.getValue() - now;
+                    if (closing || urgent || left <= 0) {
+                        it.remove();
+                        due.add(Map.entry(deadline.getKey(), batches.remove(deadline.getKey())));
+                    } else {
+                        wait = Math.min(wait, left);
                     }
-                } else if (deadlines.isEmpty()) {
-                    next = incoming.take(); // nothing pending: sleep until there is (never spin)
-                } else {
-                    long now = System.nanoTime();
-                    long wait = deadlines.values().stream().mapToLong(d -> d - now).min().orElse(0);
-                    next = wait <= 0 ? incoming.poll() : incoming.poll(wait, TimeUnit.NANOSECONDS);
                 }
-            } catch (InterruptedException e) {
-                next = null; // close() interrupts to cut the wait short; the loop condition decides
-            }
-            while (next != null) {
-                String queue = next.queueUrl();
-                List<InFlight> batch = batches.computeIfAbsent(queue, q -> new ArrayList<>(SqsLimits.MAX_BATCH_ENTRIES));
-                if (batch.isEmpty()) {
-                    deadlines.put(queue, System.nanoTime() + flushNanos);
+                if (!due.isEmpty()) {
+                    lock.unlock();
+                    try {
+                        due.forEach(batch -> sendAsync(batch.getKey(), batch.getValue()));
+                    } finally {
+                        due.clear();
+                        lock.lock();
+                    }
+                    continue;
                 }
-                batch.add(next);
-                if (batch.size() == SqsLimits.MAX_BATCH_ENTRIES) {
-                    deadlines.remove(queue);
-                    sendAsync(queue, batches.remove(queue));
+                if (closing) {
+                    flusherDone = true;
+                    return;
                 }
-                // take what else is already waiting before deciding what is due (one wake-up, many messages)
-                next = incoming.poll();
-            }
-            long after = System.nanoTime();
-            for (Iterator<Map.Entry<String, Long>> it = deadlines.entrySet().iterator(); it.hasNext(); ) {
-                Map.Entry<String, Long> deadline = it.next();
-                if (closing || urgent || deadline.getValue() - after <= 0) {
-                    String queue = deadline.getKey();
-                    it.remove();
-                    sendAsync(queue, batches.remove(queue));
+                try {
+                    if (wait == Long.MAX_VALUE) {
+                        flusherIdle = true;
+                        work.await(); // nothing pending: sleep until a batch opens (never spin)
+                    } else {
+                        work.awaitNanos(wait);
+                    }
+                } catch (InterruptedException e) {
+                    // nobody interrupts the flusher on purpose; the loop re-reads the state
+                } finally {
+                    flusherIdle = false;
                 }
             }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -251,21 +286,27 @@ final class DeleteBatcher implements AutoCloseable {
 
     /** From now on sends every delete at once, without waiting for a batch to fill (shutdown has begun). */
     void flushNow() {
-        urgent = true;
-        flusher.interrupt();
+        lock.lock();
+        try {
+            urgent = true;
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Flushes every pending delete and waits for the calls to finish. */
     @Override
     public void close() {
-        closing = true;
-        flusher.interrupt();
+        lock.lock();
+        try {
+            closing = true;
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
         try {
             flusher.join();
-            // a delete() racing with close() may have landed after the flusher's last look
-            for (InFlight late; (late = incoming.poll()) != null; ) {
-                send(late.queueUrl(), List.of(late));
-            }
             calls.acquire(parallelCalls);
             calls.release(parallelCalls);
         } catch (InterruptedException e) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -68,6 +70,72 @@ class ConcurrencyLimiterTest {
         assertThat(limiter.awaitInUseAtMost(0, Duration.ofMillis(20))).isFalse();
         Thread.ofVirtual().start(() -> limiter.release(4));
         assertThat(limiter.awaitInUseAtMost(0, Duration.ofSeconds(5))).isTrue();
+    }
+
+    @Test
+    void aReleaseWakesOnlyTheWaitersItCanSatisfy() throws InterruptedException {
+        ConcurrencyLimiter limiter = new ConcurrencyLimiter(30);
+        limiter.acquireUpTo(30);
+        AtomicInteger granted = new AtomicInteger();
+        List<Thread> pollers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            pollers.add(Thread.ofVirtual().start(() -> {
+                try {
+                    granted.addAndGet(limiter.acquireAll(10));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        await().until(() -> limiter.waiting() == 3);
+        for (int i = 0; i < 9; i++) {
+            limiter.release(1); // one message done at a time, as handlers finish
+        }
+        assertThat(limiter.wakeups()).as("nine permits satisfy nobody waiting for ten: nobody is woken").isZero();
+        limiter.release(1);
+        await().until(() -> granted.get() == 10);
+        assertThat(limiter.wakeups()).as("ten permits: exactly one waiter").isEqualTo(1);
+        assertThat(limiter.waiting()).isEqualTo(2);
+
+        limiter.release(20); // room for both others at once: both woken
+        for (Thread poller : pollers) {
+            poller.join();
+        }
+        assertThat(granted).hasValue(30);
+        assertThat(limiter.wakeups()).isEqualTo(3);
+        assertThat(limiter.inUse()).isEqualTo(30);
+    }
+
+    @Test
+    void aSmallAcquireIsNotHeldBehindAWholeBatchAndAnInterruptedWaiterPassesItsTurnOn() throws InterruptedException {
+        ConcurrencyLimiter limiter = new ConcurrencyLimiter(10);
+        limiter.acquireUpTo(10);
+        AtomicInteger batch = new AtomicInteger(-1);
+        Thread whole = Thread.ofVirtual().start(() -> {
+            try {
+                batch.set(limiter.acquireAll(10));
+            } catch (InterruptedException e) {
+                batch.set(-2);
+            }
+        });
+        await().until(() -> limiter.waiting() == 1);
+        AtomicInteger single = new AtomicInteger(-1);
+        Thread one = Thread.ofVirtual().start(() -> {
+            try {
+                single.set(limiter.acquireUpTo(1));
+            } catch (InterruptedException e) {
+                single.set(-2);
+            }
+        });
+        await().until(() -> limiter.waiting() == 2);
+        limiter.release(1);
+        one.join();
+        assertThat(single).as("one free permit serves the receive that asks for one").hasValue(1);
+        whole.interrupt();
+        whole.join();
+        assertThat(batch).hasValue(-2);
+        assertThat(limiter.waiting()).isZero();
+        assertThat(limiter.inUse()).isEqualTo(10);
     }
 
     @Test

@@ -33,7 +33,11 @@ enum Consumer {
     SPRING_TUNED("spring-cloud-aws, 100 concurrent / 10 per poll"),
     PIPEKIT_DEFAULT("pipekit, defaults"),
     /** Not a goal row: how much of any gap at defaults is the default capacity of 64 messages held. */
-    PIPEKIT_256("pipekit, maxConcurrency 256");
+    PIPEKIT_256("pipekit, maxConcurrency 256"),
+    /** Diagnostic, on request only: what running the same loop on virtual threads costs. */
+    RAW_32_VIRTUAL("raw SDK loop, 32 virtual threads"),
+    /** Diagnostic, on request only: the raw loop asking what pipekit asks (all attributes, visibility, call timeout). */
+    RAW_32_AS_PIPEKIT("raw SDK loop, 32 threads, pipekit's requests");
 
     /** Long polls of 20 s need a socket timeout above them; connections are never the limit. */
     private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(30);
@@ -43,6 +47,11 @@ enum Consumer {
 
     Consumer(String label) {
         this.label = label;
+    }
+
+    /** Rows run only when named in {@code -Dbench.consumers}. */
+    boolean isDiagnostic() {
+        return this == RAW_32_VIRTUAL || this == RAW_32_AS_PIPEKIT;
     }
 
     boolean isRaw() {
@@ -74,6 +83,8 @@ enum Consumer {
         return switch (this) {
             case RAW_16 -> rawLoop((SqsClient) client, queueUrl, 16);
             case RAW_32 -> rawLoop((SqsClient) client, queueUrl, 32);
+            case RAW_32_VIRTUAL -> rawLoop((SqsClient) client, queueUrl, 32, Executors.newVirtualThreadPerTaskExecutor(), false);
+            case RAW_32_AS_PIPEKIT -> rawLoop((SqsClient) client, queueUrl, 32, Executors.newFixedThreadPool(32), true);
             case SPRING_DEFAULT -> spring((SqsAsyncClient) client, queueUrl, false);
             case SPRING_TUNED -> spring((SqsAsyncClient) client, queueUrl, true);
             case PIPEKIT_DEFAULT -> {
@@ -93,12 +104,19 @@ enum Consumer {
      * no hand-off between threads, no attributes asked for, nothing else.
      */
     private static Running rawLoop(SqsClient sqs, String queueUrl, int threads) {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        return rawLoop(sqs, queueUrl, threads, Executors.newFixedThreadPool(threads), false);
+    }
+
+    private static Running rawLoop(SqsClient sqs, String queueUrl, int threads, ExecutorService pool, boolean asPipekit) {
         var stop = new java.util.concurrent.atomic.AtomicBoolean();
         for (int t = 0; t < threads; t++) {
             pool.execute(() -> {
                 while (!stop.get()) {
-                    List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(20)).messages();
+                    List<Message> batch = asPipekit
+                            ? sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(20).visibilityTimeout(30)
+                                    .messageSystemAttributeNames(software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName.ALL)
+                                    .messageAttributeNames("All")).messages()
+                            : sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(20)).messages();
                     if (batch.isEmpty()) {
                         continue;
                     }
@@ -106,7 +124,11 @@ enum Consumer {
                     for (int i = 0; i < batch.size(); i++) {
                         entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i)).receiptHandle(batch.get(i).receiptHandle()).build());
                     }
-                    sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
+                    if (asPipekit) {
+                        sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(entries).overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(10))));
+                    } else {
+                        sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
+                    }
                 }
             });
         }

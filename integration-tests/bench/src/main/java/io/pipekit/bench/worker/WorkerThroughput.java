@@ -104,10 +104,10 @@ public final class WorkerThroughput {
         printTable(cold, measured);
     }
 
-    /** All consumers, or those named in {@code -Dbench.consumers=RAW_32,PIPEKIT_DEFAULT} (for a quick look). */
+    /** All consumers but the diagnostic rows, or those named in {@code -Dbench.consumers=RAW_32,PIPEKIT_DEFAULT} (for a quick look). */
     private static List<Consumer> selected() {
         String only = System.getProperty("bench.consumers");
-        return only == null ? List.of(Consumer.values())
+        return only == null ? java.util.Arrays.stream(Consumer.values()).filter(c -> !c.isDiagnostic()).toList()
                 : java.util.Arrays.stream(only.split(",")).map(String::trim).map(Consumer::valueOf).sorted().toList();
     }
 
