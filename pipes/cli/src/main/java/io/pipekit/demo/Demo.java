@@ -41,7 +41,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * per path. Exits 1 if anything was lost, leaked through a filter, or arrived out of order.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the whole path on an embedded AWS stack (no account, no Docker) and reports loss, duplicates and latency per path.",
+        description = {"Run the whole path on an embedded AWS stack (no account, no Docker) and report loss, duplicates and latency per path.",
                 "Kinesis, DynamoDB streams, EventBridge and SNS feed pipes and rules into SQS, where the pipekit worker processes every event.",
                 "Exit 0 when nothing was lost, 1 if anything was lost, leaked through a filter or arrived out of order."})
 public final class Demo implements Callable<Integer> {

@@ -39,7 +39,7 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "local", mixinStandardHelpOptions = true,
         subcommands = {LocalCommand.Status.class, LocalCommand.Stop.class},
-        description = {"Runs the local AWS stack (SQS, DynamoDB + Streams, Kinesis, Pipes, EventBridge) behind one endpoint.",
+        description = {"Run the local AWS stack (SQS, DynamoDB + Streams, Kinesis, Pipes, EventBridge) behind one endpoint.",
                 "Point any client at it with AWS_ENDPOINT_URL (printed as export lines; `eval \"$(pipekit local --detach)\"`)."})
 public final class LocalCommand implements Callable<Integer> {
 

@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
  * Exit 0 clean, 1 warnings, 2 errors, 3 doctor itself could not run.
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = {"Reads what is deployed around a worker queue (read-only calls) and reports what fails silently.",
+        description = {"Read what is deployed around a worker queue (read-only calls) and report what fails silently.",
                 "It checks queue and key policies that drop rule deliveries, stopped pipes, missing role permissions, timeouts, redrive and the task role.",
                 "Exit 0 clean, 1 warnings, 2 errors, 3 doctor could not run."},
         exitCodeOnInvalidInput = 3, exitCodeOnExecutionException = 3)
