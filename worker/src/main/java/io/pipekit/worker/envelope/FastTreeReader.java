@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The fast path of {@link TreeReader#read(String)}: builds the tree of a JSON object or array straight
@@ -49,15 +50,41 @@ final class FastTreeReader {
 
     private static final GiveUp GIVE_UP = new GiveUp();
 
+    /**
+     * Char buffers lent to readers: the copy of the text and the scratch for unescaping. The worker
+     * decodes on a new virtual thread per message, so a thread-local buffer would be made afresh
+     * each time; a small shared pool, indexed by thread id, is reused instead (a reader that finds
+     * its slot empty allocates). Allocating the copies per message cost the escape-heavy SNS envelope
+     * about a tenth of its decode (docs/benchmarks.md, envelope decode).
+     */
+    private static final int POOL_SLOTS = 64;
+    private static final int POOLED_MAX_CHARS = 64 * 1024;
+    private static final AtomicReferenceArray<char[]> POOL = new AtomicReferenceArray<>(POOL_SLOTS);
+
     private final String s;
-    private final char[] cs;
+    private final char[] cs;  // may be longer than the text: every read is bounded by n
     private final int n;
+    private final int slot;
+    private char[] scratch;
     private int pos;
 
-    private FastTreeReader(String s) {
+    private FastTreeReader(String s, int slot) {
         this.s = s;
-        this.cs = s.toCharArray();
         this.n = s.length();
+        this.slot = slot;
+        this.cs = borrow(slot, n);
+        s.getChars(0, n, cs, 0);
+    }
+
+    private static char[] borrow(int slot, int length) {
+        char[] pooled = POOL.getAndSet(slot, null);
+        return pooled != null && pooled.length >= length ? pooled : new char[Math.max(length, 256)];
+    }
+
+    private static void giveBack(int slot, char[] buffer) {
+        if (buffer != null && buffer.length <= POOLED_MAX_CHARS) {
+            POOL.lazySet(slot, buffer);
+        }
     }
 
     /** The tree, or null when Jackson must read the text (see the class comment). */
@@ -65,7 +92,8 @@ final class FastTreeReader {
         if (text.length() > MAX_LENGTH) {
             return null;
         }
-        FastTreeReader reader = new FastTreeReader(text);
+        int slot = (int) (Thread.currentThread().threadId() & (POOL_SLOTS / 2 - 1)) * 2;
+        FastTreeReader reader = new FastTreeReader(text, slot);
         try {
             int c = reader.skipWhitespace();
             if (c != '{' && c != '[') {
@@ -75,6 +103,9 @@ final class FastTreeReader {
             return reader.skipWhitespace() < 0 ? root : null; // anything after the value: Jackson rejects it
         } catch (GiveUp | IndexOutOfBoundsException e) { // the latter only as a safety net
             return null;
+        } finally {
+            giveBack(slot, reader.cs);
+            giveBack(slot + 1, reader.scratch);
         }
     }
 
@@ -253,7 +284,10 @@ final class FastTreeReader {
     private String escaped(int start, int i) {
         final char[] in = cs;
         final int end = n;
-        char[] out = new char[Math.max(i - start + 64, Math.min(end - start, 4096))];
+        char[] out = scratch != null ? scratch : borrow(slot + 1, Math.max(i - start + 64, Math.min(end - start, 4096)));
+        if (out.length < i - start) {
+            out = new char[i - start + 64];
+        }
         int length = i - start;
         System.arraycopy(in, start, out, 0, length);
         while (i < end) {
@@ -283,6 +317,7 @@ final class FastTreeReader {
                 } else if (c <= '"') {
                     if (c == '"') {
                         pos = i;
+                        scratch = out;
                         return new String(out, 0, length);
                     }
                     if (c < 0x20) {

@@ -153,6 +153,19 @@ class TreeReaderTest {
     }
 
     @Test
+    void aReusedBufferNeverLendsAnEarlierDocumentsTail() throws Exception {
+        // the reader copies the text into a pooled buffer that may still hold a longer, earlier text:
+        // nothing past the current text's end may be read as part of it
+        String whole = "{\"a\":\"x\\\"yz\",\"b\":[1,2,3],\"c\":\"" + "q".repeat(2_000) + "\"}";
+        for (int cut = 1; cut < 40; cut++) {
+            assertSameTree(whole);
+            String truncated = whole.substring(0, cut);
+            assertThatThrownBy(() -> Jackson.MAPPER.readTree(truncated)).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> TreeReader.read(truncated)).as(truncated).isInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
     void keepsTheParserNestingLimit() {
         String tooDeep = "[".repeat(1_500) + "]".repeat(1_500);
         assertThatThrownBy(() -> Jackson.MAPPER.readTree(tooDeep)).isInstanceOf(IOException.class);
