@@ -1,7 +1,6 @@
 package io.pipekit.cli;
 
-import java.io.Console;
-import java.lang.reflect.Method;
+import io.pipekit.pipes.cli.Consoles;
 import picocli.CommandLine.Help.Ansi;
 
 /** Whether output goes to a person at a terminal: colour and redrawn progress only then. */
@@ -9,18 +8,8 @@ final class Terminal {
 
     private Terminal() {}
 
-    /** {@code System.console()} is non-null on JDK 22+ even when redirected; there {@code isTerminal()} decides. */
     static boolean interactive() {
-        Console c = System.console();
-        if (c == null) {
-            return false;
-        }
-        try {
-            Method isTerminal = Console.class.getMethod("isTerminal");
-            return (boolean) isTerminal.invoke(c);
-        } catch (ReflectiveOperationException e) {
-            return true; // JDK 21: a console exists only when attached to a terminal
-        }
+        return Consoles.interactive();
     }
 
     /** Colour on a terminal, never with NO_COLOR (https://no-color.org) or TERM=dumb. */

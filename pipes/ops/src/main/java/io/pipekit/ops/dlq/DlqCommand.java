@@ -2,6 +2,7 @@ package io.pipekit.ops.dlq;
 
 import io.pipekit.ops.Commands;
 import io.pipekit.ops.OpsClients;
+import io.pipekit.pipes.cli.Consoles;
 import io.pipekit.pipes.spec.DurationText;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -135,7 +136,7 @@ public final class DlqCommand implements Runnable {
                 Replayer.Options options = Replayer.Options.defaults().withDryRun(dryRun).withRate(rate).withMax(max == null ? Integer.MAX_VALUE : max)
                         .withKinds(selected).withRuleToTarget(ruleToTarget).withDestination(to).withPipe(pipe).withJournal(dryRun ? null : journalFile)
                         .withLease(leaseDuration).withDropUnrecoverable(dropUnrecoverable);
-                Replayer.Summary summary = new Replayer(aws, url, options, System.err, System.console() != null).run();
+                Replayer.Summary summary = new Replayer(aws, url, options, System.err, Consoles.interactive()).run();
                 spec.commandLine().getOut().print(summary.describe());
                 spec.commandLine().getOut().flush();
                 return summary.failed() + summary.kept() > 0 ? 1 : 0;
