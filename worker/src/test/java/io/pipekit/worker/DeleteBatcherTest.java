@@ -110,10 +110,32 @@ class DeleteBatcherTest {
             engine.settler.succeeded(engine.hold(Messages.held("once")), Duration.ZERO);
             await().until(() -> engine.registry.size() == 0);
 
-            // a spinning flusher is always RUNNABLE; an idle one parks in take()
+            // a spinning flusher is always RUNNABLE; an idle one parks on its condition
             await().until(() -> engine.deletes.flusherState() == Thread.State.WAITING);
             await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
                     .until(() -> engine.deletes.flusherState() == Thread.State.WAITING);
         }
+    }
+
+    @Test
+    void aFullBatchGoesAtOnceAndCloseFlushesThePartOneLeft() throws Exception {
+        Engine engine = new Engine(20, Duration.ofHours(1));
+        try {
+            for (int i = 0; i < 13; i++) {
+                engine.settler.succeeded(engine.hold(Messages.held("m" + i)), Duration.ZERO);
+            }
+            // the tenth finished handler sends its batch: no wait for the hour-long flush interval
+            await().until(() -> engine.sqs.deleteCalls.size() == 1);
+            assertThat(engine.sqs.deleteCalls.get(0).entries()).hasSize(10);
+            await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> engine.sqs.deleteCalls.size() == 1);
+            assertThat(engine.registry.size()).as("the other three wait for their batch to fill").isEqualTo(3);
+        } finally {
+            engine.close();
+        }
+        assertThat(engine.sqs.deleteCalls).hasSize(2);
+        assertThat(engine.sqs.deleteCalls.get(1).entries()).extracting(e -> e.receiptHandle())
+                .containsExactlyInAnyOrder("receipt-m10", "receipt-m11", "receipt-m12");
+        assertThat(engine.listener.deleted).hasValue(13);
+        assertThat(engine.registry.size()).isZero();
     }
 }
