@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
@@ -22,8 +23,35 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageResponse;
 final class CallCounter implements ExecutionInterceptor {
 
     /** What a drain window saw. */
-    record Window(long endNanos, long cpuNanos, Map<String, Long> calls) {
+    record Window(long endNanos, long cpuNanos, Map<String, Long> calls, Map<String, Double> meanOutstanding) {
     }
+
+    /** Requests of one operation on the wire now, and their integral over time (for the mean outstanding). */
+    private static final class Outstanding {
+        int now;
+        long since;
+        double area;
+
+        synchronized void change(int delta, long at) {
+            area += (double) now * (at - since);
+            since = at;
+            now += delta;
+        }
+
+        synchronized double meanSince(long start, long at) {
+            change(0, at);
+            return at > start ? area / (at - start) : 0;
+        }
+
+        synchronized void reset(long at) {
+            since = at;
+            area = 0;
+        }
+    }
+
+    private static final ExecutionAttribute<Boolean> ON_WIRE = new ExecutionAttribute<>("pipekit.bench.onWire");
+    private final Map<String, Outstanding> outstanding = new ConcurrentHashMap<>();
+    private volatile long armedAt;
 
     private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
     private final AtomicLong deleted = new AtomicLong();
@@ -34,6 +62,9 @@ final class CallCounter implements ExecutionInterceptor {
     /** Starts a window that ends once {@code messages} more deletes have been acknowledged. */
     void arm(long messages) {
         calls.clear();
+        long now = System.nanoTime();
+        armedAt = now;
+        outstanding.values().forEach(o -> o.reset(now));
         window = null;
         done = new CountDownLatch(1);
         target = deleted.get() + messages;
@@ -46,8 +77,28 @@ final class CallCounter implements ExecutionInterceptor {
 
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+        String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        outstanding.computeIfAbsent(operation, k -> new Outstanding()).change(1, System.nanoTime());
+        attributes.putAttribute(ON_WIRE, Boolean.TRUE);
         if (window == null) {
-            calls.computeIfAbsent(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), k -> new LongAdder()).increment();
+            calls.computeIfAbsent(operation, k -> new LongAdder()).increment();
+        }
+    }
+
+    @Override
+    public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+        offWire(attributes);
+    }
+
+    @Override
+    public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+        offWire(attributes); // an aborted or timed-out call never reaches afterTransmission
+    }
+
+    private void offWire(ExecutionAttributes attributes) {
+        if (Boolean.TRUE.equals(attributes.getAttribute(ON_WIRE))) {
+            attributes.putAttribute(ON_WIRE, Boolean.FALSE);
+            outstanding.get(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME)).change(-1, System.nanoTime());
         }
     }
 
@@ -68,7 +119,9 @@ final class CallCounter implements ExecutionInterceptor {
             long cpu = ChildJvm.processCpuNanos();
             Map<String, Long> snapshot = new TreeMap<>();
             calls.forEach((op, n) -> snapshot.put(op, n.sum()));
-            window = new Window(end, cpu, snapshot);
+            Map<String, Double> mean = new TreeMap<>();
+            outstanding.forEach((op, o) -> mean.put(op, o.meanSince(armedAt, end)));
+            window = new Window(end, cpu, snapshot, mean);
             target = Long.MAX_VALUE;
             done.countDown();
         }

@@ -46,6 +46,7 @@ public final class ConsumerProcess {
                         throw new IllegalStateException(e);
                     }
                 });
+                System.err.println(consumer + " mean requests outstanding: " + window.meanOutstanding());
                 ChildJvm.reply("done " + (window.endNanos() - start) + " " + (window.cpuNanos() - cpu) + " "
                         + window.calls().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));
             }
