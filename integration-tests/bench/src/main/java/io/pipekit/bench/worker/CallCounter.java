@@ -78,8 +78,11 @@ final class CallCounter implements ExecutionInterceptor {
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
         String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-        outstanding.computeIfAbsent(operation, k -> new Outstanding()).change(1, System.nanoTime());
-        attributes.putAttribute(ON_WIRE, Boolean.TRUE);
+        // a retry's attempt replaces the failed one, which never reached afterTransmission: count the call once
+        if (!Boolean.TRUE.equals(attributes.getAttribute(ON_WIRE))) {
+            outstanding.computeIfAbsent(operation, k -> new Outstanding()).change(1, System.nanoTime());
+            attributes.putAttribute(ON_WIRE, Boolean.TRUE);
+        }
         if (window == null) {
             calls.computeIfAbsent(operation, k -> new LongAdder()).increment();
         }
@@ -92,7 +95,7 @@ final class CallCounter implements ExecutionInterceptor {
 
     @Override
     public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
-        offWire(attributes); // an aborted or timed-out call never reaches afterTransmission
+        offWire(attributes); // an aborted, timed-out or finally failed call never reaches afterTransmission
     }
 
     private void offWire(ExecutionAttributes attributes) {

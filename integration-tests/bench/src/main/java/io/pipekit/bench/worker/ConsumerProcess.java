@@ -46,7 +46,8 @@ public final class ConsumerProcess {
                         throw new IllegalStateException(e);
                     }
                 });
-                System.err.println(consumer + " mean requests outstanding: " + window.meanOutstanding());
+                System.err.println(consumer + " mean requests outstanding: " + window.meanOutstanding().entrySet().stream()
+                        .map(e -> e.getKey() + " " + String.format("%.1f", e.getValue())).collect(Collectors.joining(", ")));
                 ChildJvm.reply("done " + (window.endNanos() - start) + " " + (window.cpuNanos() - cpu) + " "
                         + window.calls().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));
             }
