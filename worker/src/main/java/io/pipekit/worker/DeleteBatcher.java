@@ -8,6 +8,9 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -52,6 +55,8 @@ final class DeleteBatcher implements AutoCloseable {
     private final Clock clock;
     private final int parallelCalls;
     private final Semaphore calls;
+    /** Runs the calls; {@link #calls} bounds how many at once, so the pool never grows past that. */
+    private final ExecutorService senders;
     private final Thread flusher;
     /**
      * Guards the open batches. A finished handler adds its message itself and, when that fills the
@@ -83,6 +88,9 @@ final class DeleteBatcher implements AutoCloseable {
         this.parallelCalls = Math.max(1, (maxPending + SqsLimits.MAX_BATCH_ENTRIES - 1) / SqsLimits.MAX_BATCH_ENTRIES);
         this.calls = new Semaphore(parallelCalls);
         this.flusher = Thread.ofVirtual().name("pipekit-delete-flusher").unstarted(this::run);
+        // platform threads: a call blocks in a socket read, and a virtual thread pays an unmount and a
+        // remount of the SDK's deep stack per call (docs/worker-engine.md, "Threads")
+        this.senders = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("pipekit-delete-", 0).factory());
     }
 
     void start() {
@@ -177,13 +185,19 @@ final class DeleteBatcher implements AutoCloseable {
 
     private void sendAsync(String queue, List<InFlight> batch) {
         calls.acquireUninterruptibly();
-        Thread.ofVirtual().name("pipekit-delete").start(() -> {
-            try {
-                send(queue, batch);
-            } finally {
-                calls.release();
-            }
-        });
+        try {
+            senders.execute(() -> {
+                try {
+                    send(queue, batch);
+                } finally {
+                    calls.release();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // a batch filled as close() shut the pool down: send it here rather than drop the acks
+            calls.release();
+            send(queue, batch);
+        }
     }
 
     private void send(String queue, List<InFlight> batch) {
@@ -311,6 +325,8 @@ final class DeleteBatcher implements AutoCloseable {
             calls.release(parallelCalls);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            senders.shutdown(); // threads still sending finish their call; idle ones end now
         }
     }
 }

@@ -121,6 +121,18 @@ final class MessageSettler {
 
     /** Hands messages back unprocessed, visible at once, for this or another worker. Returns how many. */
     int release(List<InFlight> messages) {
+        return release(messages, true);
+    }
+
+    /**
+     * Hands back messages a receive returned after the worker stopped and took that receive's
+     * capacity back: they were never registered and hold no capacity.
+     */
+    void releaseUnclaimed(List<InFlight> messages) {
+        release(messages, false);
+    }
+
+    private int release(List<InFlight> messages, boolean held) {
         List<VisibilityChange> changes = new ArrayList<>(messages.size());
         Duration delay = releaseDelay.get();
         for (InFlight message : messages) {
@@ -140,7 +152,9 @@ final class MessageSettler {
                 }
             }
         } finally {
-            changes.forEach(change -> done(change.message()));
+            if (held) {
+                changes.forEach(change -> done(change.message()));
+            }
         }
         return changes.size();
     }

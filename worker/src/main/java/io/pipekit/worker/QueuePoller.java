@@ -20,7 +20,9 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 
 /**
- * Long-polls one queue with receive loops on virtual threads, separate from processing.
+ * Long-polls one queue with receive loops on platform threads, separate from processing (a loop
+ * spends its life blocked in socket reads, where a virtual thread would pay an unmount and remount
+ * of the SDK's deep stack on every call: docs/worker-engine.md, "Threads").
  *
  * <p>Before each receive a loop takes capacity from the shared {@link ConcurrencyLimiter} and asks
  * SQS for no more messages than it got, so a full worker leaves the backlog visible.
@@ -109,7 +111,8 @@ final class QueuePoller {
     private void startLoop(boolean extra) {
         Loop loop = new Loop(extra);
         running.add(loop);
-        loop.thread = Thread.ofVirtual().name("pipekit-poller-" + queueName).start(loop::run);
+        loop.thread = Thread.ofPlatform().daemon().name("pipekit-poller-" + queueName).unstarted(loop::run);
+        loop.thread.start();
     }
 
     String queueUrl() {
@@ -127,25 +130,24 @@ final class QueuePoller {
     }
 
     /**
-     * Stops receiving at once: the outstanding long polls are aborted by interrupting the virtual
-     * threads, whose socket reads are interruptible.
+     * Stops receiving at once, without waiting for the long polls that are out: each gives its
+     * capacity back now (so the drain does not wait for an idle poll), and whatever it still
+     * returns is handed straight back to SQS ({@link MessageSettler#releaseUnclaimed}). A loop
+     * waiting for capacity or backing off is woken. Nothing interrupts a receive: an interrupt
+     * cannot break a platform thread's socket read, and the SDK would turn it into an abort after
+     * the response arrived, leaving the messages in it invisible for a visibility timeout.
      *
-     * <p>Hanging up does not cancel the receive on the server: until its wait time ends, a message
-     * that becomes visible may still be handed to the abandoned request and stay invisible for a
-     * whole visibility timeout (seen with ElasticMQ; SQS documents no cancel either). Hence
-     * {@link #abandonedPollRemaining()}.
+     * <p>If the caller closes the client while a poll is out, the request is abandoned — and
+     * hanging up does not cancel the receive on the server: until its wait time ends, a message that
+     * becomes visible may still be handed to it and stay invisible for a whole visibility timeout
+     * (seen with ElasticMQ; SQS documents no cancel either). Hence {@link #abandonedPollRemaining()}.
      */
     void stop() {
         stopped = true;
-        running.forEach(loop -> {
-            Thread t = loop.thread;
-            if (t != null) {
-                t.interrupt();
-            }
-        });
+        running.forEach(Loop::stop);
     }
 
-    /** How much longer an aborted receive may still capture messages on the server. */
+    /** How much longer a receive that is out (or was abandoned) may still capture messages on the server. */
     Duration abandonedPollRemaining() {
         long now = System.nanoTime();
         long left = 0;
@@ -158,25 +160,46 @@ final class QueuePoller {
         return Duration.ofNanos(left);
     }
 
-    void awaitStopped(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (Loop loop : List.copyOf(running)) {
-            Thread t = loop.thread;
-            long left = deadline - System.nanoTime();
-            if (t != null && left > 0) {
-                t.join(Duration.ofNanos(left));
-            }
-        }
-    }
-
     private final class Loop {
         final boolean extra;
         volatile Thread thread;
         /** While a receive is out: when the server gives up on it even if we hung up (nanoTime). */
         volatile long pollOpenUntil;
+        /** Capacity taken for the receive that is out; {@link #stop} takes it back, exactly once. */
+        final AtomicInteger held = new AtomicInteger();
+        private final Object waitLock = new Object();
+        /** Guarded by {@link #waitLock}: the loop is in a wait an interrupt may end (capacity, back-off). */
+        private boolean waiting;
 
         Loop(boolean extra) {
             this.extra = extra;
+        }
+
+        void stop() {
+            limiter.release(held.getAndSet(0));
+            synchronized (waitLock) {
+                if (waiting) {
+                    thread.interrupt();
+                }
+            }
+        }
+
+        /** Enters an interruptible wait; false once stopped (stop() then no longer interrupts a receive). */
+        private boolean beginWait() {
+            synchronized (waitLock) {
+                if (stopped) {
+                    return false;
+                }
+                waiting = true;
+                return true;
+            }
+        }
+
+        private void endWait() {
+            synchronized (waitLock) {
+                waiting = false;
+            }
+            Thread.interrupted(); // a stop that raced the wait's end must not abort the next SDK call
         }
 
         void run() {
@@ -198,6 +221,9 @@ final class QueuePoller {
             boolean permanentLogged = false;
             while (!stopped) {
                 int permits;
+                if (!beginWait()) {
+                    break;
+                }
                 try {
                     // into a backlog, wait for room for a whole batch: a smaller receive costs a call for
                     // fewer messages and leaves the rest for another (docs/worker-engine.md, "Full batches")
@@ -205,15 +231,22 @@ final class QueuePoller {
                             : limiter.acquireUpTo(lastEmpty ? 1 : options.receiveBatchSize());
                 } catch (InterruptedException e) {
                     break;
+                } finally {
+                    endWait();
+                }
+                held.set(permits);
+                if (stopped) { // stop() may have looked before the set: whichever takes the capacity gives it back
+                    limiter.release(held.getAndSet(0));
+                    break;
                 }
                 List<Message> received;
                 try {
                     listener.beforeReceive(queueUrl);
                     received = receive(permits, attemptId);
                 } catch (RuntimeException e) { // SdkException and anything a listener throws
-                    limiter.release(permits);
+                    limiter.release(held.getAndSet(0));
                     if (stopped) {
-                        break; // the abort of the long poll on stop, not an error
+                        break; // e.g. the caller closed the client after stopping us: not an error
                     }
                     pollOpenUntil = 0; // the call failed: no receive of ours is open
                     int errors = consecutiveErrors.incrementAndGet();
@@ -239,12 +272,18 @@ final class QueuePoller {
                     }
                     continue;
                 }
+                int mine = held.getAndSet(0);
+                if (mine == 0) {
+                    // stop() took this receive's capacity back: the messages are nobody's, return them
+                    releaseUnclaimed(received);
+                    break;
+                }
                 permanentLogged = false;
                 consecutiveErrors.set(0);
                 attemptId = newAttemptId();
                 firstPoll.complete(null);
                 listener.onReceive(queueUrl, received.size());
-                limiter.release(permits - received.size());
+                limiter.release(mine - received.size());
                 lastEmpty = received.isEmpty();
                 boolean full = received.size() == options.receiveBatchSize();
                 lastFull = full;
@@ -279,13 +318,33 @@ final class QueuePoller {
         }
 
         private boolean sleep(Duration pause) {
+            if (!beginWait()) {
+                return false;
+            }
             try {
                 Thread.sleep(pause);
                 return !stopped;
             } catch (InterruptedException e) {
                 return false;
+            } finally {
+                endWait();
             }
         }
+    }
+
+    private void releaseUnclaimed(List<Message> received) {
+        if (received.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        long nowNanos = System.nanoTime();
+        Instant visibleUntil = now.plus(options.visibilityTimeout());
+        List<InFlight> batch = new ArrayList<>(received.size());
+        for (Message message : received) {
+            batch.add(new InFlight(toQueueMessage(message, now), nowNanos, visibleUntil));
+        }
+        log.info("a receive from {} still open at stop returned {} message(s); handing them back", queueName, batch.size());
+        settler.releaseUnclaimed(batch);
     }
 
     private void hand(List<Message> received) {

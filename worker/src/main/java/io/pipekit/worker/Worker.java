@@ -112,7 +112,8 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * Stops receiving at once (the outstanding long polls are aborted), lets in-flight handlers
+     * Stops receiving at once (without waiting for the long polls that are out: what they still
+     * return is handed back to SQS), lets in-flight handlers
      * finish within {@code budget}, releases whatever is still running (visibility 0, so another
      * worker picks it up immediately), and flushes pending deletes. Idempotent.
      */
@@ -128,9 +129,6 @@ public final class Worker implements AutoCloseable {
         boolean clean;
         boolean interrupted = false;
         try {
-            for (QueuePoller poller : pollers) {
-                poller.awaitStopped(Duration.ofSeconds(5));
-            }
             long deadline = System.nanoTime() + budget.toNanos();
             clean = limiter.awaitInUseAtMost(0, budget)
                     && settler.awaitDeletes(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
