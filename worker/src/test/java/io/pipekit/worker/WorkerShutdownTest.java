@@ -66,7 +66,7 @@ class WorkerShutdownTest {
     }
 
     @Test
-    void abortsTheOutstandingLongPoll() {
+    void doesNotWaitForTheOutstandingLongPoll() {
         String queue = sqs.queue("idle");
         WorkerOptions options = WorkerOptions.builder(queue).waitTime(Duration.ofSeconds(10)).build();
         Worker worker = Worker.start(sqs.sqs(), options, m -> { });
@@ -77,6 +77,26 @@ class WorkerShutdownTest {
 
         assertThat(report.clean()).isTrue();
         assertThat(report.took()).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void whatAPollStillOutAtShutdownReturnsIsHandedBackNotProcessed() {
+        String queue = sqs.queue("open-poll");
+        AtomicInteger handled = new AtomicInteger();
+        // a 10-minute visibility: were the message kept by the receive that was out, it would stay
+        // invisible far longer than this test waits
+        WorkerOptions options = WorkerOptions.builder(queue).waitTime(Duration.ofSeconds(3))
+                .visibilityTimeout(Duration.ofMinutes(10)).build();
+        Worker worker = Worker.start(sqs.sqs(), options, m -> handled.incrementAndGet());
+        worker.firstPoll().join();
+        ShutdownReport report = worker.shutdown(Duration.ofSeconds(5));
+        assertThat(report.took()).isLessThan(Duration.ofSeconds(3)); // the drain did not wait for the polls
+        assertThat(report.receivesOpenFor()).isPositive();
+
+        sqs.send(queue, List.of("late")); // the client stays open: a poll still out receives it
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> sqs.visible(queue) == 1);
+        assertThat(handled).hasValue(0);
     }
 
     @Test

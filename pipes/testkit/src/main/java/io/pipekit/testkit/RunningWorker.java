@@ -109,9 +109,10 @@ public final class RunningWorker implements AutoCloseable {
 
     /**
      * Stops the worker (drains in-flight handlers within 5 s); also done after the test. Returns
-     * only once the long polls the stop aborted have surely ended on the server — at most the
-     * worker's wait time, 1 s by default — so the next test's message on the same queue cannot be
-     * captured by this worker's abandoned receive and come back a visibility timeout later.
+     * only once the long polls that were out at the stop have surely ended on the server — at most
+     * the worker's wait time, 1 s by default — so the next test's message on the same queue cannot
+     * be captured by this stopped worker's receive (handed back, or lost with a closed client for a
+     * visibility timeout).
      */
     @Override
     public synchronized void close() {
