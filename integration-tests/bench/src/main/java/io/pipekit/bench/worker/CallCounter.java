@@ -52,6 +52,7 @@ final class CallCounter implements ExecutionInterceptor {
     private static final ExecutionAttribute<Boolean> ON_WIRE = new ExecutionAttribute<>("pipekit.bench.onWire");
     private final Map<String, Outstanding> outstanding = new ConcurrentHashMap<>();
     private volatile long armedAt;
+    private volatile String armedQueue;
 
     private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
     private final AtomicLong deleted = new AtomicLong();
@@ -59,8 +60,13 @@ final class CallCounter implements ExecutionInterceptor {
     private volatile Window window;
     private volatile CountDownLatch done = new CountDownLatch(1);
 
-    /** Starts a window that ends once {@code messages} more deletes have been acknowledged. */
-    void arm(long messages) {
+    /**
+     * Starts a window that ends once {@code messages} more deletes have been acknowledged. Calls and
+     * requests outstanding count only requests on {@code queueUrl}: a consumer stopped after the last
+     * drain may still have long polls open on that drain's queue (pipekit's stop does not abort them).
+     */
+    void arm(String queueUrl, long messages) {
+        armedQueue = queueUrl;
         calls.clear();
         long now = System.nanoTime();
         armedAt = now;
@@ -77,6 +83,9 @@ final class CallCounter implements ExecutionInterceptor {
 
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+        if (!context.request().getValueForField("QueueUrl", String.class).map(armedQueue::equals).orElse(false)) {
+            return;
+        }
         String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
         // a retry's attempt replaces the failed one, which never reached afterTransmission: count the call once
         if (!Boolean.TRUE.equals(attributes.getAttribute(ON_WIRE))) {

@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
  * The child JVM that runs one kind of consumer. Reads {@code drain <queueUrl> <messages>} lines; for
  * each it starts the consumer, waits until that many deletes are acknowledged, answers
  * {@code done <nanos> <cpuNanos> <op>=<calls>,...} and stops the consumer in the background (joined
- * before the next drain, so a stopping consumer never overlaps a measured one).
+ * before the next drain, so a stopping consumer never overlaps a measured one; pipekit's idle long
+ * polls on the last drain's empty queue may still be open, and {@link CallCounter} leaves them out).
  *
  * <pre>ConsumerProcess &lt;consumer&gt; &lt;endpoint&gt;</pre>
  */
@@ -34,7 +35,7 @@ public final class ConsumerProcess {
                 String queueUrl = command[1];
                 long messages = Long.parseLong(command[2]);
                 stopping.join();
-                counter.arm(messages);
+                counter.arm(queueUrl, messages);
                 long cpu = ChildJvm.processCpuNanos();
                 long start = System.nanoTime();
                 Consumer.Running running = consumer.start(client, queueUrl);
