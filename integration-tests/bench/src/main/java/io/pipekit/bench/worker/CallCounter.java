@@ -32,6 +32,10 @@ final class CallCounter implements ExecutionInterceptor {
         long since;
         double area;
 
+        Outstanding(long since) {
+            this.since = since;
+        }
+
         synchronized void change(int delta, long at) {
             area += (double) now * (at - since);
             since = at;
@@ -42,15 +46,18 @@ final class CallCounter implements ExecutionInterceptor {
             change(0, at);
             return at > start ? area / (at - start) : 0;
         }
-
-        synchronized void reset(long at) {
-            since = at;
-            area = 0;
-        }
     }
 
     private static final ExecutionAttribute<Boolean> ON_WIRE = new ExecutionAttribute<>("pipekit.bench.onWire");
-    private final Map<String, Outstanding> outstanding = new ConcurrentHashMap<>();
+    /**
+     * Keyed by the drain's queue as well as the operation: a call sent during one drain (an idle
+     * poll of a consumer that is stopping) may come back during the next, and must not count there.
+     */
+    private final Map<Drain, Outstanding> outstanding = new ConcurrentHashMap<>();
+    private static final ExecutionAttribute<Drain> COUNTED_IN = new ExecutionAttribute<>("pipekit.bench.countedIn");
+
+    private record Drain(String queueUrl, String operation) {
+    }
     private volatile long armedAt;
     private volatile String armedQueue;
 
@@ -70,7 +77,6 @@ final class CallCounter implements ExecutionInterceptor {
         calls.clear();
         long now = System.nanoTime();
         armedAt = now;
-        outstanding.values().forEach(o -> o.reset(now));
         window = null;
         done = new CountDownLatch(1);
         target = deleted.get() + messages;
@@ -89,7 +95,9 @@ final class CallCounter implements ExecutionInterceptor {
         String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
         // a retry's attempt replaces the failed one, which never reached afterTransmission: count the call once
         if (!Boolean.TRUE.equals(attributes.getAttribute(ON_WIRE))) {
-            outstanding.computeIfAbsent(operation, k -> new Outstanding()).change(1, System.nanoTime());
+            Drain key = new Drain(armedQueue, operation);
+            outstanding.computeIfAbsent(key, k -> new Outstanding(armedAt)).change(1, System.nanoTime());
+            attributes.putAttribute(COUNTED_IN, key);
             attributes.putAttribute(ON_WIRE, Boolean.TRUE);
         }
         if (window == null) {
@@ -110,7 +118,7 @@ final class CallCounter implements ExecutionInterceptor {
     private void offWire(ExecutionAttributes attributes) {
         if (Boolean.TRUE.equals(attributes.getAttribute(ON_WIRE))) {
             attributes.putAttribute(ON_WIRE, Boolean.FALSE);
-            outstanding.get(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME)).change(-1, System.nanoTime());
+            outstanding.get(attributes.getAttribute(COUNTED_IN)).change(-1, System.nanoTime());
         }
     }
 
@@ -132,7 +140,12 @@ final class CallCounter implements ExecutionInterceptor {
             Map<String, Long> snapshot = new TreeMap<>();
             calls.forEach((op, n) -> snapshot.put(op, n.sum()));
             Map<String, Double> mean = new TreeMap<>();
-            outstanding.forEach((op, o) -> mean.put(op, o.meanSince(armedAt, end)));
+            String queue = armedQueue;
+            outstanding.forEach((key, o) -> {
+                if (key.queueUrl().equals(queue)) {
+                    mean.put(key.operation(), o.meanSince(armedAt, end));
+                }
+            });
             window = new Window(end, cpu, snapshot, mean);
             target = Long.MAX_VALUE;
             done.countDown();
