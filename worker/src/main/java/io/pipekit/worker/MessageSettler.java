@@ -126,7 +126,9 @@ final class MessageSettler {
 
     /**
      * Hands back messages a receive returned after the worker stopped and took that receive's
-     * capacity back: they were never registered and hold no capacity.
+     * capacity back: they were never registered, hold no capacity, and were never reported to the
+     * listeners (which may be closed by now). They get the same visibility as any release while
+     * stopping ({@code releaseDelay}).
      */
     void releaseUnclaimed(List<InFlight> messages) {
         release(messages, false);
@@ -137,7 +139,9 @@ final class MessageSettler {
         Duration delay = releaseDelay.get();
         for (InFlight message : messages) {
             if (message.settle()) {
-                listener.onReleased(message.message());
+                if (held) { // an unclaimed message was never reported received: listeners never hear of it
+                    listener.onReleased(message.message());
+                }
                 changes.add(new VisibilityChange(message, delay));
             }
         }

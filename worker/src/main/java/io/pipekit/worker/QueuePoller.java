@@ -143,8 +143,17 @@ final class QueuePoller {
      * (seen with ElasticMQ; SQS documents no cancel either). Hence {@link #abandonedPollRemaining()}.
      */
     void stop() {
-        stopped = true;
+        stopReceiving();
         running.forEach(Loop::stop);
+    }
+
+    /**
+     * Only marks the poller stopped: no loop starts another receive. The worker marks every poller
+     * before {@link #stop} gives any capacity back, or capacity one queue gives back could wake a
+     * loop of a queue not yet marked into a fresh receive, whose messages would then come back late.
+     */
+    void stopReceiving() {
+        stopped = true;
     }
 
     /** How much longer a receive that is out (or was abandoned) may still capture messages on the server. */

@@ -123,6 +123,7 @@ public final class Worker implements AutoCloseable {
         }
         long start = System.nanoTime();
         stopping = true;
+        pollers.forEach(QueuePoller::stopReceiving); // all first: see QueuePoller.stopReceiving
         pollers.forEach(QueuePoller::stop);
         deletes.flushNow(); // the drain waits for deletes to be acknowledged: none waits for a batch to fill
         int heldAtStop = registry.size();
