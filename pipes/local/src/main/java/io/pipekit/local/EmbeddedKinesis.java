@@ -13,9 +13,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -31,6 +34,7 @@ public final class EmbeddedKinesis implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKinesis.class);
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
+    private static final int PORT_ATTEMPTS = 3;
     /** kinesis-mock hard-codes this bind; the launcher patches exactly one occurrence (docs/emulators.md §4a). */
     private static final String ANY_HOST = "Host$().em(\"0.0.0.0\")";
     private static final String LOOPBACK_HOST = "Host$().em(\"127.0.0.1\")";
@@ -55,6 +59,11 @@ public final class EmbeddedKinesis implements AutoCloseable {
 
     /** Starts the given backend and returns once its plain HTTP port accepts connections. */
     public static EmbeddedKinesis start(KinesisBackend backend) {
+        return start(backend, FreePort::pick);
+    }
+
+    /** As {@link #start(KinesisBackend)}, with the plain port of each attempt from {@code ports} (tests). */
+    static EmbeddedKinesis start(KinesisBackend backend, IntSupplier ports) {
         if (backend == KinesisBackend.KINESALITE) {
             // kinesalite's GetRecords answers JSON where the SDK's CBOR decoder expects bytes
             // (docs/emulators.md §4b). The SDK reads this property when a client is built.
@@ -62,13 +71,33 @@ public final class EmbeddedKinesis implements AutoCloseable {
         }
         String packageName = backend == KinesisBackend.KINESIS_MOCK ? "kinesis-local" : "kinesalite";
         NodePackages packages = NodePackages.locate(packageName);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(backend, packages, packageName, ports.getAsInt());
+            } catch (PortTaken e) {
+                if (attempt == PORT_ATTEMPTS) {
+                    throw new IllegalStateException(backend + " could not bind a free port in " + PORT_ATTEMPTS
+                            + " attempts: another server took each one first. Its last output:\n" + e.output, e);
+                }
+                LOG.info("another server took port {} before {} could bind it; starting it on another", e.port, backend);
+            }
+        }
+    }
+
+    /**
+     * The free port is picked here but bound by the child, so in between another server asking for
+     * any free port (ElasticMQ, starting in parallel) may get the same one. Then the child cannot
+     * bind, and a probe that only connects would take the other server for the emulator; hence the
+     * Kinesis call in {@link #awaitReady} and a fresh port when the child dies after the port
+     * answered.
+     */
+    private static EmbeddedKinesis startOnce(KinesisBackend backend, NodePackages packages, String packageName, int port) {
         Path workDir;
         try {
             workDir = Files.createTempDirectory("pipekit-kinesis-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        int port = FreePort.pick();
         ProcessBuilder builder;
         try {
             builder = switch (backend) {
@@ -91,7 +120,11 @@ public final class EmbeddedKinesis implements AutoCloseable {
         }
         EmbeddedKinesis kinesis = new EmbeddedKinesis(backend, process, workDir, port);
         try {
-            kinesis.awaitPort(port, log);
+            kinesis.awaitReady(port, log);
+        } catch (PortTaken e) {
+            e.output = tail(log);
+            kinesis.close();
+            throw e;
         } catch (RuntimeException e) {
             kinesis.close();
             throw e;
@@ -134,17 +167,40 @@ public final class EmbeddedKinesis implements AutoCloseable {
         return new ProcessBuilder(packages.node(), "run.js");
     }
 
-    private void awaitPort(int port, Path log) {
+    /** The child died after something answered on its port: another server holds that port. */
+    private static final class PortTaken extends RuntimeException {
+        final int port;
+        String output = "";
+
+        PortTaken(int port) {
+            super("port " + port + " taken", null, false, false);
+            this.port = port;
+        }
+    }
+
+    private void awaitReady(int port, Path log) {
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+        boolean portAnswered = false;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(backend + " exited with " + process.exitValue() + " before listening. Its output:\n" + tail(log));
+                String output = tail(log);
+                if (portAnswered || listens(port) || output.contains("EADDRINUSE") || output.contains("Address already in use")) {
+                    throw new PortTaken(port); // one of its two ports went to another server first
+                }
+                throw new IllegalStateException(backend + " exited with " + process.exitValue() + " before listening. Its output:\n" + output);
             }
             // only ever probe the plain port: a bare connect to kinesis-mock's TLS port makes it
             // hang for 30 s on shutdown (docs/emulators.md §4a)
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
+                portAnswered = true;
+                if (answersAsKinesis()) {
+                    return;
+                }
+                process.waitFor(25, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting " + backend, e);
             } catch (IOException notYet) {
                 try {
                     process.waitFor(25, TimeUnit.MILLISECONDS);
@@ -154,7 +210,32 @@ public final class EmbeddedKinesis implements AutoCloseable {
                 }
             }
         }
-        throw new IllegalStateException(backend + " did not listen on 127.0.0.1:" + port + " within " + STARTUP_TIMEOUT + ". Its output:\n" + tail(log));
+        throw new IllegalStateException(backend + " did not answer on 127.0.0.1:" + port + " within " + STARTUP_TIMEOUT + ". Its output:\n" + tail(log));
+    }
+
+    private static boolean listens(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Whether a real Kinesis call succeeds on the endpoint (not merely some server accepting connections). */
+    private boolean answersAsKinesis() {
+        try (KinesisClient client = KinesisClient.builder()
+                .endpointOverride(endpoint)
+                .region(EmbeddedSqs.REGION)
+                .credentialsProvider(LocalCredentials.PROVIDER)
+                .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(Duration.ofSeconds(2)).maxConnections(1))
+                .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(3)).retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build()) {
+            client.listStreams(b -> b.limit(1));
+            return true;
+        } catch (SdkException notKinesis) {
+            return false;
+        }
     }
 
     private static String tail(Path log) {
