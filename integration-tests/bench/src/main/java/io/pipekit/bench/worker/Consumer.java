@@ -37,7 +37,11 @@ enum Consumer {
     /** Diagnostic, on request only: what running the same loop on virtual threads costs. */
     RAW_32_VIRTUAL("raw SDK loop, 32 virtual threads"),
     /** Diagnostic, on request only: the raw loop asking what pipekit asks (all attributes, visibility, call timeout). */
-    RAW_32_AS_PIPEKIT("raw SDK loop, 32 threads, pipekit's requests");
+    RAW_32_AS_PIPEKIT("raw SDK loop, 32 threads, pipekit's requests"),
+    /** Diagnostic, on request only: the raw loop asking for every attribute and an explicit visibility timeout, nothing else. */
+    RAW_32_ALL_ATTRIBUTES("raw SDK loop, 32 threads, all attributes"),
+    /** Diagnostic, on request only: the raw loop with only pipekit's call timeout on deletes. */
+    RAW_32_DELETE_TIMEOUT("raw SDK loop, 32 threads, delete call timeout");
 
     /** Long polls of 20 s need a socket timeout above them; connections are never the limit. */
     private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(30);
@@ -51,7 +55,7 @@ enum Consumer {
 
     /** Rows run only when named in {@code -Dbench.consumers}. */
     boolean isDiagnostic() {
-        return this == RAW_32_VIRTUAL || this == RAW_32_AS_PIPEKIT;
+        return this == RAW_32_VIRTUAL || this == RAW_32_AS_PIPEKIT || this == RAW_32_ALL_ATTRIBUTES || this == RAW_32_DELETE_TIMEOUT;
     }
 
     boolean isRaw() {
@@ -83,8 +87,10 @@ enum Consumer {
         return switch (this) {
             case RAW_16 -> rawLoop((SqsClient) client, queueUrl, 16);
             case RAW_32 -> rawLoop((SqsClient) client, queueUrl, 32);
-            case RAW_32_VIRTUAL -> rawLoop((SqsClient) client, queueUrl, 32, Executors.newVirtualThreadPerTaskExecutor(), false);
-            case RAW_32_AS_PIPEKIT -> rawLoop((SqsClient) client, queueUrl, 32, Executors.newFixedThreadPool(32), true);
+            case RAW_32_VIRTUAL -> rawLoop((SqsClient) client, queueUrl, 32, Executors.newVirtualThreadPerTaskExecutor(), false, false);
+            case RAW_32_AS_PIPEKIT -> rawLoop((SqsClient) client, queueUrl, 32, Executors.newFixedThreadPool(32), true, true);
+            case RAW_32_ALL_ATTRIBUTES -> rawLoop((SqsClient) client, queueUrl, 32, Executors.newFixedThreadPool(32), true, false);
+            case RAW_32_DELETE_TIMEOUT -> rawLoop((SqsClient) client, queueUrl, 32, Executors.newFixedThreadPool(32), false, true);
             case SPRING_DEFAULT -> spring((SqsAsyncClient) client, queueUrl, false);
             case SPRING_TUNED -> spring((SqsAsyncClient) client, queueUrl, true);
             case PIPEKIT_DEFAULT -> {
@@ -104,15 +110,20 @@ enum Consumer {
      * no hand-off between threads, no attributes asked for, nothing else.
      */
     private static Running rawLoop(SqsClient sqs, String queueUrl, int threads) {
-        return rawLoop(sqs, queueUrl, threads, Executors.newFixedThreadPool(threads), false);
+        return rawLoop(sqs, queueUrl, threads, Executors.newFixedThreadPool(threads), false, false);
     }
 
-    private static Running rawLoop(SqsClient sqs, String queueUrl, int threads, ExecutorService pool, boolean asPipekit) {
+    /**
+     * @param allAttributes ask, as pipekit does, for every system and message attribute and an explicit visibility timeout
+     * @param deleteTimeout give each delete pipekit's call timeout
+     */
+    private static Running rawLoop(SqsClient sqs, String queueUrl, int threads, ExecutorService pool,
+                                   boolean allAttributes, boolean deleteTimeout) {
         var stop = new java.util.concurrent.atomic.AtomicBoolean();
         for (int t = 0; t < threads; t++) {
             pool.execute(() -> {
                 while (!stop.get()) {
-                    List<Message> batch = asPipekit
+                    List<Message> batch = allAttributes
                             ? sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(20).visibilityTimeout(30)
                                     .messageSystemAttributeNames(software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName.ALL)
                                     .messageAttributeNames("All")).messages()
@@ -124,7 +135,7 @@ enum Consumer {
                     for (int i = 0; i < batch.size(); i++) {
                         entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i)).receiptHandle(batch.get(i).receiptHandle()).build());
                     }
-                    if (asPipekit) {
+                    if (deleteTimeout) {
                         sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(entries).overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(10))));
                     } else {
                         sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
