@@ -345,6 +345,23 @@ final class QueuePoller {
         if (received.isEmpty()) {
             return;
         }
+        log.info("a receive from {} still open at stop returned {} message(s); handing them back", queueName, received.size());
+        settler.releaseUnclaimed(inFlight(received));
+    }
+
+    private void hand(List<Message> received) {
+        List<InFlight> batch = inFlight(received);
+        batch.forEach(registry::add);
+        if (stopped) {
+            // the receive completed as we were stopping: hand the messages straight back
+            settler.release(batch);
+            return;
+        }
+        dispatcher.dispatch(batch);
+    }
+
+    /** The received messages as held from now, their visibility counted from now. */
+    private List<InFlight> inFlight(List<Message> received) {
         Instant now = clock.instant();
         long nowNanos = System.nanoTime();
         Instant visibleUntil = now.plus(options.visibilityTimeout());
@@ -352,26 +369,7 @@ final class QueuePoller {
         for (Message message : received) {
             batch.add(new InFlight(toQueueMessage(message, now), nowNanos, visibleUntil));
         }
-        log.info("a receive from {} still open at stop returned {} message(s); handing them back", queueName, batch.size());
-        settler.releaseUnclaimed(batch);
-    }
-
-    private void hand(List<Message> received) {
-        Instant now = clock.instant();
-        long nowNanos = System.nanoTime();
-        Instant visibleUntil = now.plus(options.visibilityTimeout());
-        List<InFlight> batch = new ArrayList<>(received.size());
-        for (Message message : received) {
-            InFlight inFlight = new InFlight(toQueueMessage(message, now), nowNanos, visibleUntil);
-            registry.add(inFlight);
-            batch.add(inFlight);
-        }
-        if (stopped) {
-            // the receive completed as we were stopping: hand the messages straight back
-            settler.release(batch);
-            return;
-        }
-        dispatcher.dispatch(batch);
+        return batch;
     }
 
     private QueueMessage toQueueMessage(Message message, Instant receivedAt) {

@@ -22,6 +22,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.KinesisClientBuilder;
 
 /**
  * A Kinesis emulator (kinesis-mock or kinesalite, see {@link KinesisBackend}) run as a child
@@ -57,7 +58,7 @@ public final class EmbeddedKinesis implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
-    /** Starts the given backend and returns once its plain HTTP port accepts connections. */
+    /** Starts the given backend and returns once a Kinesis call succeeds on its plain HTTP port. */
     public static EmbeddedKinesis start(KinesisBackend backend) {
         return start(backend, FreePort::pick);
     }
@@ -191,23 +192,17 @@ public final class EmbeddedKinesis implements AutoCloseable {
             }
             // only ever probe the plain port: a bare connect to kinesis-mock's TLS port makes it
             // hang for 30 s on shutdown (docs/emulators.md §4a)
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            if (listens(port)) {
                 portAnswered = true;
                 if (answersAsKinesis()) {
                     return;
                 }
+            }
+            try {
                 process.waitFor(25, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while starting " + backend, e);
-            } catch (IOException notYet) {
-                try {
-                    process.waitFor(25, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while starting " + backend, e);
-                }
             }
         }
         throw new IllegalStateException(backend + " did not answer on 127.0.0.1:" + port + " within " + STARTUP_TIMEOUT + ". Its output:\n" + tail(log));
@@ -224,11 +219,7 @@ public final class EmbeddedKinesis implements AutoCloseable {
 
     /** Whether a real Kinesis call succeeds on the endpoint (not merely some server accepting connections). */
     private boolean answersAsKinesis() {
-        try (KinesisClient client = KinesisClient.builder()
-                .endpointOverride(endpoint)
-                .region(EmbeddedSqs.REGION)
-                .credentialsProvider(LocalCredentials.PROVIDER)
-                .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(Duration.ofSeconds(2)).maxConnections(1))
+        try (KinesisClient client = clientBuilder(Duration.ofSeconds(2), 1)
                 .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(3)).retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build()) {
             client.listStreams(b -> b.limit(1));
@@ -261,12 +252,15 @@ public final class EmbeddedKinesis implements AutoCloseable {
      * off in this JVM; other processes need the environment variable {@code CBOR_ENABLED=false}.
      */
     public KinesisClient newClient() {
+        return clientBuilder(Duration.ofSeconds(30), 64).build();
+    }
+
+    private KinesisClientBuilder clientBuilder(Duration socketTimeout, int connections) {
         return KinesisClient.builder()
                 .endpointOverride(endpoint)
                 .region(EmbeddedSqs.REGION)
                 .credentialsProvider(LocalCredentials.PROVIDER)
-                .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(Duration.ofSeconds(30)).maxConnections(64))
-                .build();
+                .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(socketTimeout).maxConnections(connections));
     }
 
     @Override
