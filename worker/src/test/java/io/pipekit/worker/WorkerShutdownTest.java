@@ -87,8 +87,16 @@ class WorkerShutdownTest {
         // invisible far longer than this test waits
         WorkerOptions options = WorkerOptions.builder(queue).waitTime(Duration.ofSeconds(3))
                 .visibilityTimeout(Duration.ofMinutes(10)).build();
-        Worker worker = Worker.start(sqs.sqs(), options, m -> handled.incrementAndGet());
-        worker.firstPoll().join();
+        AtomicInteger receives = new AtomicInteger();
+        WorkerListener countsReceives = new WorkerListener() {
+            @Override
+            public void beforeReceive(String queueUrl) {
+                receives.incrementAndGet();
+            }
+        };
+        Worker worker = Worker.start(sqs.sqs(), options, m -> handled.incrementAndGet(), countsReceives);
+        // inside the first 3 s long poll (not just after one returned, when no receive may be out)
+        await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> receives.get() >= 1);
         ShutdownReport report = worker.shutdown(Duration.ofSeconds(5));
         assertThat(report.took()).isLessThan(Duration.ofSeconds(3)); // the drain did not wait for the polls
         assertThat(report.receivesOpenFor()).isPositive();
