@@ -77,16 +77,16 @@ public final class EngineOverhead {
             }
         }
         Consumer baseline = measured.keySet().stream().filter(Consumer::isRaw)
-                .min(Comparator.comparingDouble(c -> median(measured.get(c), Round::cpuMicrosPerMessage))).orElseThrow();
-        double baseCpu = median(measured.get(baseline), Round::cpuMicrosPerMessage);
+                .min(Comparator.comparingDouble(c -> WorkerThroughput.median(measured.get(c), Round::cpuMicrosPerMessage))).orElseThrow();
+        double baseCpu = WorkerThroughput.median(measured.get(baseline), Round::cpuMicrosPerMessage);
         System.out.println();
         System.out.printf("Baseline: %s (the raw loop with the lower CPU per message). Medians of %d measured rounds.%n", baseline.label, rounds);
         System.out.println();
         System.out.println("| consumer | median msg/s | CPU µs/msg | × baseline | µs/msg above baseline |");
         System.out.println("|---|---:|---:|---:|---:|");
         for (Map.Entry<Consumer, List<Round>> entry : measured.entrySet()) {
-            double cpu = median(entry.getValue(), Round::cpuMicrosPerMessage);
-            System.out.printf("| %s | %,.0f | %.2f | %.2f× | %+.2f |%n", entry.getKey().label, median(entry.getValue(), Round::rate),
+            double cpu = WorkerThroughput.median(entry.getValue(), Round::cpuMicrosPerMessage);
+            System.out.printf("| %s | %,.0f | %.2f | %.2f× | %+.2f |%n", entry.getKey().label, WorkerThroughput.median(entry.getValue(), Round::rate),
                     cpu, cpu / baseCpu, cpu - baseCpu);
         }
     }
@@ -110,11 +110,5 @@ public final class EngineOverhead {
             } // stopped after the measurement
         }
         System.exit(0);
-    }
-
-    private static double median(List<Round> rounds, java.util.function.ToDoubleFunction<Round> metric) {
-        List<Double> sorted = rounds.stream().map(metric::applyAsDouble).sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 }

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequest;
@@ -84,7 +83,7 @@ final class ScriptedSqs implements SqsClient {
 
     private static void idle() {
         try {
-            new CountDownLatch(1).await(IDLE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            Thread.sleep(IDLE_WAIT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

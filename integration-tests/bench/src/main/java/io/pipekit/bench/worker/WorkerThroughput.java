@@ -168,8 +168,9 @@ public final class WorkerThroughput {
                 .collect(Collectors.joining(" · "));
     }
 
-    private static double median(List<Drain> drains, java.util.function.ToDoubleFunction<Drain> metric) {
-        List<Double> sorted = drains.stream().map(metric::applyAsDouble).sorted(Comparator.naturalOrder()).toList();
+    /** The median of one metric over a consumer's measured rounds (also used by {@link EngineOverhead}). */
+    static <T> double median(List<T> rounds, java.util.function.ToDoubleFunction<T> metric) {
+        List<Double> sorted = rounds.stream().map(metric::applyAsDouble).sorted(Comparator.naturalOrder()).toList();
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
