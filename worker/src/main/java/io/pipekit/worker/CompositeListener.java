@@ -31,6 +31,7 @@ final class CompositeListener implements WorkerListener {
 
     @Override public void beforeReceive(String queueUrl) { each(l -> l.beforeReceive(queueUrl)); }
     @Override public void onReceive(String queueUrl, int messages) { each(l -> l.onReceive(queueUrl, messages)); }
+    @Override public void onReceiveLoopEnded(String queueUrl, Thread thread) { each(l -> l.onReceiveLoopEnded(queueUrl, thread)); }
     @Override public void onReceiveError(String queueUrl, Throwable error) { each(l -> l.onReceiveError(queueUrl, error)); }
     @Override public void onBusy() { each(WorkerListener::onBusy); }
     @Override public void onIdle() { each(WorkerListener::onIdle); }

@@ -68,6 +68,20 @@ final class ConcurrencyLimiter {
         }
     }
 
+    /** Takes one permit if one is free now; never waits. */
+    boolean tryAcquireOne() {
+        lock.lock();
+        try {
+            if (available < 1 || !waiters.isEmpty()) { // no barging past a waiter
+                return false;
+            }
+            available--;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
      * Blocks until {@code count} permits are free (at most the capacity), then takes them all at once.
      * For a receive into a backlog: a receive for fewer would only leave the rest of a batch on the

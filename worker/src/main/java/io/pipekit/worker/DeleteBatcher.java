@@ -134,6 +134,11 @@ final class DeleteBatcher implements AutoCloseable {
         }
     }
 
+    /** Deletes one batch (at most 10) at once on the calling thread, retries included. */
+    void deleteNow(String queue, List<InFlight> batch) {
+        send(queue, batch);
+    }
+
     private void run() {
         List<Map.Entry<String, List<InFlight>>> due = new ArrayList<>();
         lock.lock();

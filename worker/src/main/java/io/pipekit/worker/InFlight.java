@@ -1,6 +1,7 @@
 package io.pipekit.worker;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -31,6 +32,8 @@ final class InFlight {
     private volatile Thread handlerThread;
     private volatile long handlerStartedNanos;
     private volatile boolean heldByDeleteCapacity;
+    /** Set by an inline run on its own thread before the handler runs: where a success goes to be deleted. */
+    private List<InFlight> deleteInto;
 
     InFlight(QueueMessage message, long receivedNanos, Instant visibleUntil) {
         this.message = message;
@@ -178,6 +181,18 @@ final class InFlight {
 
     boolean heldByDeleteCapacity() {
         return heldByDeleteCapacity;
+    }
+
+    /** An inline run collects this message's delete, to send it itself (read on the same thread). */
+    void deleteInto(List<InFlight> collector) {
+        this.deleteInto = collector;
+    }
+
+    /** The inline run's collector, if this message runs inline; cleared on the way. */
+    List<InFlight> takeDeleteInto() {
+        List<InFlight> collector = deleteInto;
+        deleteInto = null;
+        return collector;
     }
 
     void handlerStarted(Thread thread) {

@@ -59,18 +59,37 @@ final class MessageSettler {
             return;
         }
         listener.onSuccess(message.message(), handlerTime);
+        List<InFlight> inline = message.takeDeleteInto();
         boolean moved = false;
-        try {
-            deleteCapacity.acquireUpTo(1);
-            moved = true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // shutdown gave up on this handler: keep its handler capacity instead
+        if (inline != null) {
+            // a receive loop running its batch inline must never wait for delete capacity while it holds
+            // its batch's unsent deletes: loops could then wait on each other for good. Without room
+            // now, the message keeps its handler capacity, which still bounds what is held.
+            moved = deleteCapacity.tryAcquireOne();
+        } else {
+            try {
+                deleteCapacity.acquireUpTo(1);
+                moved = true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // shutdown gave up on this handler: keep its handler capacity instead
+            }
         }
         if (moved) {
             limiter.release(1);
         }
         message.heldBy(moved);
-        deletes.delete(message);
+        if (inline != null) {
+            inline.add(message); // the inline run sends its batch's deletes itself, on its own thread
+        } else {
+            deletes.delete(message);
+        }
+    }
+
+    /** Deletes what an inline run collected, on the calling thread (see {@link StandardDispatcher#runInline}). */
+    void deleteNow(String queueUrl, List<InFlight> succeeded) {
+        if (!succeeded.isEmpty()) {
+            deletes.deleteNow(queueUrl, succeeded);
+        }
     }
 
     /** SQS answered the delete (or the batcher gave up on it): give the capacity back. */

@@ -29,9 +29,15 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
  *
  * <p><b>Adaptive receives.</b> {@code pollersPerQueue} loops always run. While receives come back
  * full and capacity is free, the queue has a backlog that more receives in flight would drain
- * faster: each full batch may start one more loop, up to as many as the capacity can feed
- * ({@code maxConcurrency / receiveBatchSize}, at most 32). An extra loop ends as soon as a receive
- * comes back short. So a user need not tune {@code pollersPerQueue} for throughput.
+ * faster: each full batch may start one more loop, up to twice as many as the capacity can feed
+ * at once ({@code 2 × maxConcurrency / receiveBatchSize}, at most 32; on FIFO queues once): a loop
+ * that runs its batch inline spends half its time deleting, holding no handler capacity, while
+ * another receives. An extra loop ends as soon as a receive comes back short. So a user need not
+ * tune {@code pollersPerQueue} for throughput.
+ *
+ * <p><b>Inline batches.</b> On a standard queue whose handlers are quick, the loop runs the batch it
+ * received itself and deletes it before receiving again ({@link StandardDispatcher}); if a handler
+ * stalls there, a fresh loop takes this one's place.
  *
  * <p><b>Fairness.</b> A loop whose last receive was empty asks for a single message: an idle long
  * poll then holds one unit of capacity for its 20 s instead of a whole batch, and idle queues cannot
@@ -89,7 +95,7 @@ final class QueuePoller {
         this.clock = clock;
         this.fifo = WorkerOptions.isFifo(queueUrl);
         this.baseLoops = options.pollersPerQueue();
-        this.maxLoops = Math.max(baseLoops, Math.min(MAX_LOOPS, options.maxConcurrency() / options.receiveBatchSize()));
+        this.maxLoops = Math.max(baseLoops, Math.min(MAX_LOOPS, (fifo ? 1 : 2) * options.maxConcurrency() / options.receiveBatchSize()));
     }
 
     void start() {
@@ -220,6 +226,7 @@ final class QueuePoller {
                     running.remove(this);
                 }
                 loops.decrementAndGet();
+                listener.onReceiveLoopEnded(queueUrl, Thread.currentThread());
             }
         }
 
@@ -296,8 +303,8 @@ final class QueuePoller {
                 lastEmpty = received.isEmpty();
                 boolean full = received.size() == options.receiveBatchSize();
                 lastFull = full;
-                if (!received.isEmpty()) {
-                    hand(received);
+                if (!received.isEmpty() && hand(this, received)) {
+                    break; // this thread runs a stalled handler now; a fresh loop has taken over
                 }
                 if (full && limiter.available() >= options.receiveBatchSize() && !stopped) {
                     tryAddLoop(); // a backlog: one more receive in flight
@@ -349,15 +356,34 @@ final class QueuePoller {
         settler.releaseUnclaimed(inFlight(received));
     }
 
-    private void hand(List<Message> received) {
+    /** Hands a received batch to processing; true if the loop has to end (its run stalled and it was replaced). */
+    private boolean hand(Loop loop, List<Message> received) {
         List<InFlight> batch = inFlight(received);
         batch.forEach(registry::add);
         if (stopped) {
             // the receive completed as we were stopping: hand the messages straight back
             settler.release(batch);
-            return;
+            return false;
+        }
+        if (dispatcher instanceof StandardDispatcher standard && standard.runsInline(batch.size())) {
+            StandardDispatcher.Outcome outcome = standard.runInline(batch, () -> replace(loop));
+            settler.deleteNow(queueUrl, outcome.succeeded());
+            return outcome.stalled();
         }
         dispatcher.dispatch(batch);
+        return false;
+    }
+
+    /**
+     * On the inline watch's thread: a handler stalled the batch {@code loop} runs inline, so the loop
+     * is a handler's thread now. A fresh loop takes its place (the stalled one ends after its run).
+     */
+    private void replace(Loop loop) {
+        listener.onReceiveLoopEnded(queueUrl, loop.thread);
+        if (!stopped) {
+            loops.incrementAndGet();
+            startLoop(loop.extra);
+        }
     }
 
     /** The received messages as held from now, their visibility counted from now. */

@@ -34,6 +34,7 @@ public final class Worker implements AutoCloseable {
     private final MessageSettler settler;
     private final VisibilityHeartbeat heartbeat;
     private final DeleteBatcher deletes;
+    private final InlineWatch inlineWatch = new InlineWatch();
     private final List<QueuePoller> pollers = new ArrayList<>();
     private volatile boolean stopping;
     private ShutdownReport shutdownReport;
@@ -56,10 +57,10 @@ public final class Worker implements AutoCloseable {
                 new HeartbeatSchedule(options.visibilityTimeout(), options.heartbeatFraction()), settler,
                 options.handlerTimeout(), listener, clock);
         MessageProcessor processor = new MessageProcessor(handler, settler);
-        Dispatcher standard = new StandardDispatcher(processor);
         Dispatcher fifo = new FifoDispatcher(processor, settler, () -> stopping);
         for (String queueUrl : options.queueUrls()) {
-            Dispatcher dispatcher = WorkerOptions.isFifo(queueUrl) ? fifo : standard;
+            // one per standard queue: each keeps its own queue's handler pace
+            Dispatcher dispatcher = WorkerOptions.isFifo(queueUrl) ? fifo : new StandardDispatcher(processor, inlineWatch);
             pollers.add(new QueuePoller(queueUrl, sqs, options, limiter, registry, dispatcher, settler, listener, clock));
         }
     }
@@ -74,6 +75,7 @@ public final class Worker implements AutoCloseable {
         Worker worker = new Worker(sqs, options, handler, listeners, clock);
         worker.deletes.start();
         worker.heartbeat.start();
+        worker.inlineWatch.start();
         worker.pollers.forEach(QueuePoller::start);
         log.info("worker started: {} queue(s), up to {} messages in flight, visibility {}s",
                 options.queueUrls().size(), options.maxConcurrency(), options.visibilityTimeout().toSeconds());
@@ -149,6 +151,7 @@ public final class Worker implements AutoCloseable {
                     budget.toSeconds(), released);
         }
         heartbeat.close();
+        inlineWatch.close();
         deletes.close();
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         Duration receivesOpenFor = pollers.stream().map(QueuePoller::abandonedPollRemaining).max(Duration::compareTo).orElse(Duration.ZERO);

@@ -15,6 +15,13 @@ public interface WorkerListener {
     /** A receive returned (possibly zero messages): the poller is alive. */
     default void onReceive(String queueUrl, int messages) {}
 
+    /**
+     * A receive loop of the queue stopped receiving on {@code thread}: it ended (a loop a backlog
+     * added, or shutdown), or the thread went on running a handler that stalled the batch it ran
+     * inline, while a fresh loop took its place. Callbacks that track loops by their thread forget it.
+     */
+    default void onReceiveLoopEnded(String queueUrl, Thread thread) {}
+
     /** A receive failed; the poller backs off and tries again. */
     default void onReceiveError(String queueUrl, Throwable error) {}
 

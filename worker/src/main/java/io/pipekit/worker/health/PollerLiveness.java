@@ -154,6 +154,14 @@ public final class PollerLiveness implements WorkerListener {
     }
 
     @Override
+    public void onReceiveLoopEnded(String queueUrl, Thread thread) {
+        QueueState q = of(queueUrl);
+        if (q != null) {
+            q.pollers.remove(thread); // a thread that no longer receives must not read as a stalled poller
+        }
+    }
+
+    @Override
     public void onReceiveError(String queueUrl, Throwable error) {
         QueueState q = of(queueUrl);
         if (q != null) {

@@ -1,0 +1,133 @@
+package io.pipekit.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pipekit.worker.health.PollerLiveness;
+import io.pipekit.worker.testing.ElasticMq;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Quick handlers run inline on the receive loop (docs/worker-engine.md, "Quick handlers run
+ * inline"), and a handler that stalls there holds up neither its batch, nor the queue, nor health.
+ */
+class WorkerInlineTest {
+
+    @RegisterExtension
+    static final ElasticMq sqs = new ElasticMq();
+
+    private static List<String> bodies(String prefix, int count) {
+        return IntStream.range(0, count).mapToObj(i -> prefix + i).toList();
+    }
+
+    private static WorkerOptions.Builder options(String queue) {
+        return WorkerOptions.builder(queue).waitTime(Duration.ofSeconds(1)).shutdownBudget(Duration.ofSeconds(10))
+                .backoff(BackoffPolicy.immediate());
+    }
+
+    /** Whether the handler runs inline: receive loops are platform threads, forked handlers virtual ones. */
+    private static boolean inline() {
+        return !Thread.currentThread().isVirtual();
+    }
+
+    @Test
+    void quickHandlersRunOnTheReceiveLoopAndEveryMessageIsDeletedOnce() {
+        String queue = sqs.queue("inline-quick");
+        sqs.send(queue, bodies("m", 600));
+        Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
+        AtomicInteger inline = new AtomicInteger();
+        sqs.resetCalls();
+
+        try (Worker worker = Worker.start(sqs.sqs(), options(queue).build(), m -> {
+            seen.computeIfAbsent(m.body(), b -> new AtomicInteger()).incrementAndGet();
+            if (inline()) {
+                inline.incrementAndGet();
+            }
+        })) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> sqs.held(queue) == 0);
+        }
+
+        assertThat(seen).hasSize(600);
+        assertThat(seen.values()).allMatch(count -> count.get() == 1);
+        // the first handlers are forked (the pace is not known yet); once known quick, batches run inline
+        assertThat(inline.get()).isGreaterThan(300);
+        // an inline batch is deleted in one call: 600 messages are 60 calls, plus a few cut short
+        assertThat(sqs.calls("DeleteMessageBatch")).isBetween(60L, 90L);
+        assertThat(sqs.calls("DeleteMessage")).isZero();
+    }
+
+    @Test
+    void aHandlerStallingInlineHoldsUpNeitherItsBatchNorTheQueueNorHealth() {
+        String queue = sqs.queue("inline-stall");
+        sqs.send(queue, bodies("warm", 300));
+        AtomicInteger processed = new AtomicInteger();
+        AtomicBoolean stallNext = new AtomicBoolean();
+        AtomicBoolean stalledInline = new AtomicBoolean();
+        CountDownLatch stalled = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        PollerLiveness liveness = new PollerLiveness(List.of(queue), Duration.ofSeconds(3), 64, 10, 2);
+
+        try (Worker worker = Worker.start(sqs.sqs(), options(queue).build(), m -> {
+            if (inline() && stallNext.compareAndSet(true, false)) {
+                stalledInline.set(true);
+                stalled.countDown();
+                release.await();
+            }
+            processed.incrementAndGet();
+        }, liveness)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> processed.get() == 300);
+            stallNext.set(true);
+            sqs.send(queue, bodies("burst", 100));
+            await().atMost(Duration.ofSeconds(10)).until(() -> stalled.getCount() == 0);
+
+            // the rest of the stalled batch and everything sent after it are processed meanwhile
+            sqs.send(queue, bodies("after", 50));
+            await().atMost(Duration.ofSeconds(20)).until(() -> processed.get() == 300 + 100 + 50 - 1);
+            assertThat(stalledInline).isTrue();
+            // the stalled loop's thread is a handler's now: health must not call it a stalled poller
+            // ok for 5 s in a row (a healthy loop's receive may now and then take longer than the threshold on
+            // a loaded host, which restarts the window; the stalled thread, were health still tracking it as a
+            // poller, would never recover)
+            await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(20))
+                    .until(() -> "ok".equals(liveness.report("off", null).queues().getFirst().status()));
+            await().atMost(Duration.ofSeconds(5)).until(() -> sqs.held(queue) == 1);
+
+            release.countDown();
+            await().atMost(Duration.ofSeconds(10)).until(() -> sqs.held(queue) == 0);
+        }
+        assertThat(processed.get()).isEqualTo(450);
+    }
+
+    @Test
+    void anErrorThrownByAnInlineHandlerIsRetriedAndTheLoopGoesOn() {
+        String queue = sqs.queue("inline-error");
+        sqs.send(queue, bodies("warm", 300));
+        AtomicInteger processed = new AtomicInteger();
+        AtomicBoolean throwNext = new AtomicBoolean();
+        AtomicBoolean threw = new AtomicBoolean();
+
+        try (Worker worker = Worker.start(sqs.sqs(), options(queue).build(), m -> {
+            if (inline() && throwNext.compareAndSet(true, false)) {
+                threw.set(true);
+                throw new StackOverflowError("deep recursion in a handler");
+            }
+            processed.incrementAndGet();
+        })) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> processed.get() == 300);
+            throwNext.set(true);
+            sqs.send(queue, bodies("more", 100));
+            // every message is processed — the one that threw on its retry — and nothing stays held
+            await().atMost(Duration.ofSeconds(30)).until(() -> processed.get() == 400 && sqs.held(queue) == 0);
+        }
+        assertThat(threw).isTrue();
+    }
+}
