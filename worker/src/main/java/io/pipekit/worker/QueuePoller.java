@@ -367,6 +367,9 @@ final class QueuePoller {
         }
         if (dispatcher instanceof StandardDispatcher standard && standard.runsInline(batch.size())) {
             StandardDispatcher.Outcome outcome = standard.runInline(batch, () -> replace(loop));
+            // an interrupt meant for a handler that ran here (timeout, shutdown) may land just after it
+            // returned: it must not abort this delete
+            Thread.interrupted();
             settler.deleteNow(queueUrl, outcome.succeeded());
             return outcome.stalled();
         }

@@ -161,4 +161,27 @@ class ConcurrencyLimiterTest {
         poller.join();
         assertThat(outcome).hasValue(2);
     }
+
+    @Test
+    void tryAcquireOneNeverWaitsAndNeverBargesPastAWaiter() throws InterruptedException {
+        ConcurrencyLimiter limiter = new ConcurrencyLimiter(10);
+        assertThat(limiter.tryAcquireOne()).isTrue();
+        limiter.acquireUpTo(4);
+        Thread batch = Thread.ofVirtual().start(() -> {
+            try {
+                limiter.acquireAll(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        await().until(() -> limiter.waiting() == 1);
+        // 5 are free, but a receive waits for a whole batch: taking one would only hold it back longer
+        assertThat(limiter.tryAcquireOne()).isFalse();
+        limiter.release(5);
+        batch.join();
+        assertThat(limiter.tryAcquireOne()).isFalse(); // all 10 taken by the batch
+        limiter.release(10);
+        assertThat(limiter.tryAcquireOne()).isTrue();
+        assertThat(limiter.inUse()).isEqualTo(1);
+    }
 }
