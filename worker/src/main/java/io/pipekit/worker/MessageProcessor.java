@@ -3,6 +3,7 @@ package io.pipekit.worker;
 import io.pipekit.worker.MessageHandler;
 import io.pipekit.worker.WorkerOptions;
 import java.time.Duration;
+import java.util.function.LongConsumer;
 import org.slf4j.MDC;
 
 /**
@@ -22,6 +23,14 @@ final class MessageProcessor {
 
     /** @return true when the handler succeeded */
     public boolean process(InFlight message) {
+        return process(message, nanos -> { });
+    }
+
+    /**
+     * As {@link #process(InFlight)}, telling {@code handlerNanos} how long the handler itself ran (not
+     * the settling after it, which may wait for delete capacity).
+     */
+    public boolean process(InFlight message, LongConsumer handlerNanos) {
         message.handlerStarted(Thread.currentThread());
         MDC.put("messageId", message.message().messageId());
         MDC.put("queue", WorkerOptions.queueName(message.queueUrl()));
@@ -29,9 +38,12 @@ final class MessageProcessor {
         long start = System.nanoTime();
         try {
             handler.handle(message.message());
-            settler.succeeded(message, Duration.ofNanos(System.nanoTime() - start));
+            long took = System.nanoTime() - start;
+            handlerNanos.accept(took);
+            settler.succeeded(message, Duration.ofNanos(took));
             return true;
         } catch (Throwable failure) {
+            handlerNanos.accept(System.nanoTime() - start);
             settler.failed(message, failure);
             if (failure instanceof VirtualMachineError error) {
                 throw error;

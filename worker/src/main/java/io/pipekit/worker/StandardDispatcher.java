@@ -41,8 +41,8 @@ final class StandardDispatcher implements Dispatcher {
     private final MessageProcessor processor;
     private final InlineWatch watch;
     /**
-     * Recent handler time per message on this queue, in nanoseconds: a moving average over roughly
-     * the last eight handlers, {@link #UNKNOWN} until one ran. Updated without a lock; a lost update
+     * Recent handler time per message on this queue, in nanoseconds (the handler alone, not the
+     * settling after it): a moving average over roughly the last eight handlers, {@link #UNKNOWN} until one ran. Updated without a lock; a lost update
      * only makes the estimate a little older.
      */
     private volatile long pace = UNKNOWN;
@@ -55,14 +55,7 @@ final class StandardDispatcher implements Dispatcher {
     @Override
     public void dispatch(List<InFlight> batch) {
         for (InFlight message : batch) {
-            Thread.ofVirtual().name("pipekit-handler").start(() -> {
-                long start = System.nanoTime();
-                try {
-                    processor.process(message);
-                } finally {
-                    record(System.nanoTime() - start);
-                }
-            });
+            Thread.ofVirtual().name("pipekit-handler").start(() -> processor.process(message, this::record));
         }
     }
 
@@ -112,19 +105,20 @@ final class StandardDispatcher implements Dispatcher {
 
     private void runOne(InlineRun run, InFlight message) {
         message.deleteInto(run.succeeded);
-        long started = System.nanoTime();
-        run.messageStarted = started;
+        run.messageStarted = System.nanoTime();
         try {
-            processor.process(message);
+            // a stall already counted this handler as slow
+            processor.process(message, nanos -> {
+                if (!run.stalled) {
+                    record(nanos);
+                }
+            });
         } catch (VirtualMachineError e) {
             // the processor has settled the message (it is retried); the loop must not die of it
             log.error("handler of message {} threw {}; the message is retried", message.messageId(), e.toString());
         } finally {
             run.messageStarted = 0;
             message.takeDeleteInto(); // a message that failed leaves nothing behind
-            if (!run.stalled) { // a stall already counted this handler as slow
-                record(System.nanoTime() - started);
-            }
         }
     }
 
