@@ -8,7 +8,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Watches the batches receive loops run inline (see {@link StandardDispatcher}) and acts on a
  * message that stalls its batch. One platform thread per worker; it ticks only while an inline
- * run is going on and parks otherwise, so an idle worker pays nothing for it.
+ * run is going on and parks otherwise (waking once a second), so an idle worker pays next to nothing for it.
  */
 final class InlineWatch implements AutoCloseable {
 
