@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A message holds capacity until SQS has answered for it. A failed or released one holds its
  * handler capacity until its visibility change was sent. A succeeded one moves from handler
- * capacity to <em>delete capacity</em> (as much again as {@code maxConcurrency}) and holds that until
+ * capacity to <em>delete capacity</em> ({@code maxConcurrency} plus a whole batch for every receive loop there may be) and holds that until
  * its delete is acknowledged: handlers are not kept waiting for a delete round trip, yet pending
  * deletes are bounded — when the delete path falls behind, finished handlers wait for room, and so
  * do the receives behind them. A shutdown waits for both.
@@ -34,16 +34,18 @@ final class MessageSettler {
     private DeleteBatcher deletes;
 
     /**
+     * @param deleteCapacity what succeeded messages hold while their delete is out (docs/worker-engine.md,
+     *                       "Delete batching; a message is held until its delete is answered")
      * @param releaseDelay visibility to give released messages: zero while the worker runs; during
      *                     shutdown, long enough to outlast aborted receives still open on the server
      *                     (see {@code QueuePoller#abandonedPollRemaining})
      */
     MessageSettler(InFlightRegistry registry, VisibilityChanges visibility, ConcurrencyLimiter limiter,
-                   WorkerListener listener, BackoffPolicy backoff, Supplier<Duration> releaseDelay) {
+                   ConcurrencyLimiter deleteCapacity, WorkerListener listener, BackoffPolicy backoff, Supplier<Duration> releaseDelay) {
         this.registry = registry;
         this.visibility = visibility;
         this.limiter = limiter;
-        this.deleteCapacity = new ConcurrencyLimiter(limiter.capacity());
+        this.deleteCapacity = deleteCapacity;
         this.listener = listener;
         this.backoff = backoff;
         this.releaseDelay = releaseDelay;

@@ -35,6 +35,11 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
  * another receives. An extra loop ends as soon as a receive comes back short. So a user need not
  * tune {@code pollersPerQueue} for throughput.
  *
+ * <p><b>Receiving ahead.</b> While the queue's handlers run inline, a receive reserves from the
+ * worker's receive-ahead budget instead, and trades it for handler capacity when its messages are
+ * here; the queue may then grow to {@link #MAX_LOOPS} loops. Handlers running at once stay within
+ * {@code maxConcurrency}; what may be in transit grows to what a raw 32-thread loop has.
+ *
  * <p><b>Inline batches.</b> On a standard queue whose handlers are quick, the loop runs the batch it
  * received itself and deletes it before receiving again ({@link StandardDispatcher}); if a handler
  * stalls there, a fresh loop takes this one's place.
@@ -65,6 +70,7 @@ final class QueuePoller {
     private final SqsClient sqs;
     private final WorkerOptions options;
     private final ConcurrencyLimiter limiter;
+    private final ConcurrencyLimiter receiveAhead;
     private final InFlightRegistry registry;
     private final Dispatcher dispatcher;
     private final MessageSettler settler;
@@ -72,7 +78,10 @@ final class QueuePoller {
     private final Clock clock;
     private final boolean fifo;
     private final int baseLoops;
+    /** Most loops while receives reserve handler capacity. */
     private final int maxLoops;
+    /** Most loops while handlers run inline and receives reserve from {@code receiveAhead}. */
+    private final int maxLoopsAhead;
     private final CompletableFuture<Void> firstPoll = new CompletableFuture<>();
     private final AtomicInteger loops = new AtomicInteger();
     private final AtomicInteger failedLoops = new AtomicInteger();
@@ -81,13 +90,14 @@ final class QueuePoller {
     private volatile boolean stopped;
 
     QueuePoller(String queueUrl, SqsClient sqs, WorkerOptions options, ConcurrencyLimiter limiter,
-                InFlightRegistry registry, Dispatcher dispatcher, MessageSettler settler,
+                ConcurrencyLimiter receiveAhead, InFlightRegistry registry, Dispatcher dispatcher, MessageSettler settler,
                 WorkerListener listener, Clock clock) {
         this.queueUrl = queueUrl;
         this.queueName = WorkerOptions.queueName(queueUrl);
         this.sqs = sqs;
         this.options = options;
         this.limiter = limiter;
+        this.receiveAhead = receiveAhead;
         this.registry = registry;
         this.dispatcher = dispatcher;
         this.settler = settler;
@@ -96,6 +106,7 @@ final class QueuePoller {
         this.fifo = WorkerOptions.isFifo(queueUrl);
         this.baseLoops = options.pollersPerQueue();
         this.maxLoops = Math.max(baseLoops, Math.min(MAX_LOOPS, (fifo ? 1 : 2) * options.maxConcurrency() / options.receiveBatchSize()));
+        this.maxLoopsAhead = fifo ? maxLoops : Math.max(maxLoops, MAX_LOOPS);
     }
 
     void start() {
@@ -106,8 +117,8 @@ final class QueuePoller {
     }
 
     /** Starts one more loop if the queue has fewer than it may grow to (the slot is claimed atomically). */
-    private void tryAddLoop() {
-        if (loops.incrementAndGet() > maxLoops) {
+    private void tryAddLoop(int limit) {
+        if (loops.incrementAndGet() > limit) {
             loops.decrementAndGet();
             return;
         }
@@ -182,6 +193,8 @@ final class QueuePoller {
         volatile long pollOpenUntil;
         /** Capacity taken for the receive that is out; {@link #stop} takes it back, exactly once. */
         final AtomicInteger held = new AtomicInteger();
+        /** Where {@link #held} came from: handler capacity, or the receive-ahead budget. Written before {@link #held}. */
+        volatile ConcurrencyLimiter heldFrom = limiter;
         private final Object waitLock = new Object();
         /** Guarded by {@link #waitLock}: the loop is in a wait an interrupt may end (capacity, back-off). */
         private boolean waiting;
@@ -191,7 +204,8 @@ final class QueuePoller {
         }
 
         void stop() {
-            limiter.release(held.getAndSet(0));
+            int taken = held.getAndSet(0);
+            heldFrom.release(taken);
             synchronized (waitLock) {
                 if (waiting) {
                     thread.interrupt();
@@ -240,19 +254,23 @@ final class QueuePoller {
                 if (!beginWait()) {
                     break;
                 }
+                // while handlers run inline, a receive reserves from the receive-ahead budget and takes handler
+                // capacity only once its messages are here (docs/worker-engine.md, "Receiving ahead while handlers are quick")
+                ConcurrencyLimiter source = aheadNow() ? receiveAhead : limiter;
+                int batch = Math.min(options.receiveBatchSize(), limiter.capacity());
                 try {
                     // into a backlog, wait for room for a whole batch: a smaller receive costs a call for
                     // fewer messages and leaves the rest for another (docs/worker-engine.md, "Full batches")
-                    permits = lastFull ? limiter.acquireAll(options.receiveBatchSize())
-                            : limiter.acquireUpTo(lastEmpty ? 1 : options.receiveBatchSize());
+                    permits = lastFull ? source.acquireAll(batch) : source.acquireUpTo(lastEmpty ? 1 : batch);
                 } catch (InterruptedException e) {
                     break;
                 } finally {
                     endWait();
                 }
+                heldFrom = source;
                 held.set(permits);
                 if (stopped) { // stop() may have looked before the set: whichever takes the capacity gives it back
-                    limiter.release(held.getAndSet(0));
+                    source.release(held.getAndSet(0));
                     break;
                 }
                 List<Message> received;
@@ -260,7 +278,7 @@ final class QueuePoller {
                     listener.beforeReceive(queueUrl);
                     received = receive(permits, attemptId);
                 } catch (RuntimeException e) { // SdkException and anything a listener throws
-                    limiter.release(held.getAndSet(0));
+                    source.release(held.getAndSet(0));
                     if (stopped) {
                         break; // e.g. the caller closed the client after stopping us: not an error
                     }
@@ -288,31 +306,63 @@ final class QueuePoller {
                     }
                     continue;
                 }
+                Instant receivedAt = clock.instant();
+                long receivedNanos = System.nanoTime();
                 int mine = held.getAndSet(0);
                 if (mine == 0) {
                     // stop() took this receive's capacity back: the messages are nobody's, return them
-                    releaseUnclaimed(received);
+                    releaseUnclaimed(received, receivedAt, receivedNanos);
                     break;
+                }
+                if (source == receiveAhead) {
+                    // the messages are here: trade the reservation for handler capacity, one unit each
+                    boolean claimed = received.isEmpty() || claimHandlerCapacity(received.size());
+                    receiveAhead.release(mine);
+                    if (!claimed) { // stopped while waiting: the messages are nobody's, return them
+                        releaseUnclaimed(received, receivedAt, receivedNanos);
+                        break;
+                    }
+                } else {
+                    limiter.release(mine - received.size());
                 }
                 permanentLogged = false;
                 consecutiveErrors.set(0);
                 attemptId = newAttemptId();
                 firstPoll.complete(null);
                 listener.onReceive(queueUrl, received.size());
-                limiter.release(mine - received.size());
                 lastEmpty = received.isEmpty();
                 boolean full = received.size() == options.receiveBatchSize();
                 lastFull = full;
-                if (!received.isEmpty() && hand(this, received)) {
+                if (!received.isEmpty() && hand(this, received, receivedAt, receivedNanos)) {
                     break; // this thread runs a stalled handler now; a fresh loop has taken over
                 }
-                if (full && limiter.available() >= options.receiveBatchSize() && !stopped) {
-                    tryAddLoop(); // a backlog: one more receive in flight
+                ConcurrencyLimiter next = aheadNow() ? receiveAhead : limiter;
+                if (full && next.available() >= batch && !stopped) {
+                    tryAddLoop(next == receiveAhead ? maxLoopsAhead : maxLoops); // a backlog: one more receive in flight
                 } else if (extra && !full) {
                     break; // the backlog is drained: back to the fixed loops
                 }
             }
             log.debug("receive loop for {} stopped", queueName);
+        }
+
+        /**
+         * Waits until handler capacity for {@code count} messages that are already here is free, taking it
+         * all at once (a loop holding part of it while waiting for the rest could block another for good).
+         * False if the poller stopped meanwhile.
+         */
+        private boolean claimHandlerCapacity(int count) {
+            if (!beginWait()) {
+                return false;
+            }
+            try {
+                limiter.acquireAll(count);
+                return true;
+            } catch (InterruptedException e) {
+                return false;
+            } finally {
+                endWait();
+            }
         }
 
         private List<Message> receive(int maxMessages, String attemptId) {
@@ -348,17 +398,22 @@ final class QueuePoller {
         }
     }
 
-    private void releaseUnclaimed(List<Message> received) {
+    /** Whether a receive now would run inline: only a standard queue's quick handlers do (FIFO order needs its dispatcher). */
+    private boolean aheadNow() {
+        return dispatcher instanceof StandardDispatcher standard && standard.runsInline(options.receiveBatchSize());
+    }
+
+    private void releaseUnclaimed(List<Message> received, Instant receivedAt, long receivedNanos) {
         if (received.isEmpty()) {
             return;
         }
-        log.info("a receive from {} still open at stop returned {} message(s); handing them back", queueName, received.size());
-        settler.releaseUnclaimed(inFlight(received));
+        log.info("a receive from {} returned {} message(s) as it stopped; handing them back", queueName, received.size());
+        settler.releaseUnclaimed(inFlight(received, receivedAt, receivedNanos));
     }
 
     /** Hands a received batch to processing; true if the loop has to end (its run stalled and it was replaced). */
-    private boolean hand(Loop loop, List<Message> received) {
-        List<InFlight> batch = inFlight(received);
+    private boolean hand(Loop loop, List<Message> received, Instant receivedAt, long receivedNanos) {
+        List<InFlight> batch = inFlight(received, receivedAt, receivedNanos);
         batch.forEach(registry::add);
         if (stopped) {
             // the receive completed as we were stopping: hand the messages straight back
@@ -389,14 +444,12 @@ final class QueuePoller {
         }
     }
 
-    /** The received messages as held from now, their visibility counted from now. */
-    private List<InFlight> inFlight(List<Message> received) {
-        Instant now = clock.instant();
-        long nowNanos = System.nanoTime();
-        Instant visibleUntil = now.plus(options.visibilityTimeout());
+    /** The received messages as held since the receive returned, their visibility counted from then. */
+    private List<InFlight> inFlight(List<Message> received, Instant receivedAt, long receivedNanos) {
+        Instant visibleUntil = receivedAt.plus(options.visibilityTimeout());
         List<InFlight> batch = new ArrayList<>(received.size());
         for (Message message : received) {
-            batch.add(new InFlight(toQueueMessage(message, now), nowNanos, visibleUntil));
+            batch.add(new InFlight(toQueueMessage(message, receivedAt), receivedNanos, visibleUntil));
         }
         return batch;
     }

@@ -20,7 +20,7 @@ final class Engine implements AutoCloseable {
     Engine(int capacity, Duration flushInterval, Duration visibilityCallTimeout) {
         visibility = new VisibilityChanges(sqs, visibilityCallTimeout);
         limiter = new ConcurrencyLimiter(capacity);
-        settler = new MessageSettler(registry, visibility, limiter, listener, BackoffPolicy.constant(Duration.ofSeconds(7)), () -> Duration.ZERO);
+        settler = new MessageSettler(registry, visibility, limiter, new ConcurrencyLimiter(capacity), listener, BackoffPolicy.constant(Duration.ofSeconds(7)), () -> Duration.ZERO);
         deletes = new DeleteBatcher(sqs, flushInterval, Duration.ofSeconds(5), capacity, listener, settler::deleteDone, Clock.systemUTC());
         settler.deletes(deletes);
         deletes.start();

@@ -150,4 +150,77 @@ class WorkerInlineTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> processed.get() == 300 + more && sqs.held(queue) == 0);
         }
     }
+
+    /**
+     * Receiving ahead (docs/worker-engine.md, "Receiving ahead while handlers are quick"): while
+     * handlers are quick, more receives are out than handler capacity covers; when the handlers turn
+     * slow, the messages already on their way wait for capacity, so handlers running at once never
+     * exceed maxConcurrency, and every message is still processed once.
+     */
+    @Test
+    void handlersRunningStayWithinMaxConcurrencyWhenQuickHandlersTurnSlow() {
+        String queue = sqs.queue("inline-ahead");
+        int total = 1500;
+        sqs.send(queue, bodies("m", total));
+        Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
+        AtomicInteger handled = new AtomicInteger();
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger maxRunning = new AtomicInteger();
+
+        try (Worker worker = Worker.start(sqs.sqs(), options(queue).maxConcurrency(12).build(), m -> {
+            maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+                seen.computeIfAbsent(m.body(), b -> new AtomicInteger()).incrementAndGet();
+                if (handled.incrementAndGet() > total / 2) {
+                    Thread.sleep(5); // the handler's own work turns slow: the pace stops running batches inline
+                }
+            } finally {
+                running.decrementAndGet();
+            }
+        })) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> sqs.held(queue) == 0 && seen.size() == total);
+        }
+
+        assertThat(maxRunning.get()).isBetween(1, 12);
+        assertThat(seen).hasSize(total);
+        assertThat(seen.values()).allMatch(count -> count.get() == 1);
+    }
+
+    /**
+     * With quick handlers, a worker whose capacity covers one batch still keeps several receives out
+     * (docs/worker-engine.md, "Receiving ahead while handlers are quick"). Before, each receive
+     * reserved handler capacity for its messages, so at maxConcurrency 10 the ten units bounded what was
+     * out: one full receive, or the two fixed loops splitting them.
+     */
+    @Test
+    void quickHandlersKeepMoreReceivesOutThanHandlerCapacityCovers() {
+        String queue = sqs.queue("inline-ahead-receives");
+        int total = 3000;
+        sqs.send(queue, bodies("r", total));
+        AtomicInteger out = new AtomicInteger();
+        AtomicInteger maxOut = new AtomicInteger();
+        AtomicInteger handled = new AtomicInteger();
+        WorkerListener receives = new WorkerListener() {
+            @Override
+            public void beforeReceive(String queueUrl) {
+                maxOut.accumulateAndGet(out.incrementAndGet(), Math::max);
+            }
+
+            @Override
+            public void onReceive(String queueUrl, int messages) {
+                out.decrementAndGet();
+            }
+
+            @Override
+            public void onReceiveError(String queueUrl, Throwable error) {
+                out.decrementAndGet();
+            }
+        };
+
+        try (Worker worker = Worker.start(sqs.sqs(), options(queue).maxConcurrency(10).build(), m -> handled.incrementAndGet(), receives)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> sqs.held(queue) == 0 && handled.get() >= total);
+        }
+
+        assertThat(maxOut.get()).isGreaterThan(3);
+    }
 }
