@@ -11,7 +11,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A poller asks for up to a receive batch of permits <em>before</em> it receives, and gives back
  * what the receive did not fill. So the worker never takes a message off the queue that it has no
  * room to process — it stays visible to other tasks and to autoscaling on queue depth
- * (docs/comparable-tools.md §2 item 1).
+ * (docs/comparable-tools.md §2 item 1). While handlers are quick, a second limiter of this kind
+ * is the receive-ahead budget, and a batch takes its handler capacity when it arrives
+ * (docs/worker-engine.md, "Receiving ahead while handlers are quick").
  */
 final class ConcurrencyLimiter {
 

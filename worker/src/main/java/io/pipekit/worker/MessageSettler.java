@@ -147,9 +147,10 @@ final class MessageSettler {
 
     /**
      * Hands back messages a receive returned after the worker stopped and took that receive's
-     * capacity back: they were never registered, hold no capacity, and were never reported to the
-     * listeners (which may be closed by now). They get the same visibility as any release while
-     * stopping ({@code releaseDelay}).
+     * capacity back, or that were waiting for handler capacity when it stopped: they were never
+     * registered, hold no capacity, and no listener hears of them one by one (the listeners may be
+     * closed by now; at most {@code onReceive} counted them). They get the same visibility as any
+     * release while stopping ({@code releaseDelay}).
      */
     void releaseUnclaimed(List<InFlight> messages) {
         release(messages, false);

@@ -314,6 +314,13 @@ final class QueuePoller {
                     releaseUnclaimed(received, receivedAt, receivedNanos);
                     break;
                 }
+                permanentLogged = false;
+                consecutiveErrors.set(0);
+                attemptId = newAttemptId();
+                firstPoll.complete(null);
+                // reported before any wait for handler capacity below: health must read that wait as a full
+                // worker, not as a receive that never returns
+                listener.onReceive(queueUrl, received.size());
                 if (source == receiveAhead) {
                     // the messages are here: trade the reservation for handler capacity, one unit each
                     boolean claimed = received.isEmpty() || claimHandlerCapacity(received.size());
@@ -325,11 +332,6 @@ final class QueuePoller {
                 } else {
                     limiter.release(mine - received.size());
                 }
-                permanentLogged = false;
-                consecutiveErrors.set(0);
-                attemptId = newAttemptId();
-                firstPoll.complete(null);
-                listener.onReceive(queueUrl, received.size());
                 lastEmpty = received.isEmpty();
                 boolean full = received.size() == options.receiveBatchSize();
                 lastFull = full;
