@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A message holds capacity until SQS has answered for it. A failed or released one holds its
  * handler capacity until its visibility change was sent. A succeeded one moves from handler
- * capacity to <em>delete capacity</em> ({@code maxConcurrency} plus a whole batch for every receive loop there may be) and holds that until
+ * capacity to <em>delete capacity</em> ({@code maxConcurrency} plus the receive-ahead budget) and holds that until
  * its delete is acknowledged: handlers are not kept waiting for a delete round trip, yet pending
  * deletes are bounded — when the delete path falls behind, finished handlers wait for room, and so
  * do the receives behind them. A shutdown waits for both.

@@ -78,6 +78,8 @@ final class QueuePoller {
     private final Clock clock;
     private final boolean fifo;
     private final int baseLoops;
+    /** A full receive's size: at most the handler capacity, which every message it brings must take. */
+    private final int fullBatch;
     /** Most loops while receives reserve handler capacity. */
     private final int maxLoops;
     /** Most loops while handlers run inline and receives reserve from {@code receiveAhead}. */
@@ -105,6 +107,7 @@ final class QueuePoller {
         this.clock = clock;
         this.fifo = WorkerOptions.isFifo(queueUrl);
         this.baseLoops = options.pollersPerQueue();
+        this.fullBatch = Math.min(options.receiveBatchSize(), limiter.capacity());
         this.maxLoops = Math.max(baseLoops, Math.min(MAX_LOOPS, (fifo ? 1 : 2) * options.maxConcurrency() / options.receiveBatchSize()));
         this.maxLoopsAhead = fifo ? maxLoops : Math.max(maxLoops, MAX_LOOPS);
     }
@@ -257,11 +260,10 @@ final class QueuePoller {
                 // while handlers run inline, a receive reserves from the receive-ahead budget and takes handler
                 // capacity only once its messages are here (docs/worker-engine.md, "Receiving ahead while handlers are quick")
                 ConcurrencyLimiter source = aheadNow() ? receiveAhead : limiter;
-                int batch = Math.min(options.receiveBatchSize(), limiter.capacity());
                 try {
                     // into a backlog, wait for room for a whole batch: a smaller receive costs a call for
                     // fewer messages and leaves the rest for another (docs/worker-engine.md, "Full batches")
-                    permits = lastFull ? source.acquireAll(batch) : source.acquireUpTo(lastEmpty ? 1 : batch);
+                    permits = lastFull ? source.acquireAll(fullBatch) : source.acquireUpTo(lastEmpty ? 1 : fullBatch);
                 } catch (InterruptedException e) {
                     break;
                 } finally {
@@ -339,7 +341,7 @@ final class QueuePoller {
                     break; // this thread runs a stalled handler now; a fresh loop has taken over
                 }
                 ConcurrencyLimiter next = aheadNow() ? receiveAhead : limiter;
-                if (full && next.available() >= batch && !stopped) {
+                if (full && next.available() >= fullBatch && !stopped) {
                     tryAddLoop(next == receiveAhead ? maxLoopsAhead : maxLoops); // a backlog: one more receive in flight
                 } else if (extra && !full) {
                     break; // the backlog is drained: back to the fixed loops

@@ -46,10 +46,12 @@ public final class Worker implements AutoCloseable {
         this.registry = new InFlightRegistry(listener);
         Duration callTimeout = VisibilityChanges.callTimeoutFor(options.visibilityTimeout(), options.heartbeatFraction());
         VisibilityChanges visibility = new VisibilityChanges(sqs, callTimeout);
-        // room for a whole batch from each receive loop besides maxConcurrency's worth from handler threads: an
-        // inline success that finds none keeps its handler capacity through the delete (docs/worker-engine.md,
+        // shared by every queue's loops while their handlers run inline (docs/worker-engine.md, "Receiving ahead while handlers are quick")
+        ConcurrencyLimiter receiveAhead = new ConcurrencyLimiter(QueuePoller.MAX_LOOPS * options.receiveBatchSize());
+        // room for what receiving ahead brings in besides maxConcurrency's worth from handler threads: an inline
+        // success that finds none keeps its handler capacity through the delete (docs/worker-engine.md,
         // "Delete batching; a message is held until its delete is answered")
-        ConcurrencyLimiter deleteCapacity = new ConcurrencyLimiter(options.maxConcurrency() + QueuePoller.MAX_LOOPS * options.receiveBatchSize());
+        ConcurrencyLimiter deleteCapacity = new ConcurrencyLimiter(options.maxConcurrency() + receiveAhead.capacity());
         this.settler = new MessageSettler(registry, visibility, limiter, deleteCapacity, listener, options.backoff(), this::releaseDelay);
         // a pending delete is still heartbeated, so its call may take longer than a visibility call;
         // too short a bound only makes a slow-but-successful delete look failed on its retry
@@ -62,8 +64,6 @@ public final class Worker implements AutoCloseable {
                 options.handlerTimeout(), listener, clock);
         MessageProcessor processor = new MessageProcessor(handler, settler);
         Dispatcher fifo = new FifoDispatcher(processor, settler, () -> stopping);
-        // shared by every queue's loops while their handlers run inline (docs/worker-engine.md, "Receiving ahead while handlers are quick")
-        ConcurrencyLimiter receiveAhead = new ConcurrencyLimiter(QueuePoller.MAX_LOOPS * options.receiveBatchSize());
         for (String queueUrl : options.queueUrls()) {
             // one per standard queue: each keeps its own queue's handler pace
             Dispatcher dispatcher = WorkerOptions.isFifo(queueUrl) ? fifo : new StandardDispatcher(processor, inlineWatch);

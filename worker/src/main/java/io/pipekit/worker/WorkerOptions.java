@@ -14,8 +14,8 @@ import java.util.Objects;
  *                            group ordering
  * @param maxConcurrency      messages processed at once across all queues (independent of the receive
  *                            batch size); while handlers are slow the poller never receives more than
- *                            there is room for, while they are quick it keeps up to 32 receives out per
- *                            queue and each message waits for room before its handler runs
+ *                            there is room for, while they are quick it keeps up to 32 receives out
+ *                            (across all queues) and each message waits for room before its handler runs
  *                            (docs/worker-engine.md, "Receiving ahead while handlers are quick")
  * @param receiveBatchSize    {@code MaxNumberOfMessages} per receive, 1–10
  * @param pollersPerQueue     receives kept open in parallel on each queue, 1–32: one poller's
