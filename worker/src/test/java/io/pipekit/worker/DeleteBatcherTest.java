@@ -138,4 +138,50 @@ class DeleteBatcherTest {
         assertThat(engine.listener.deleted).hasValue(13);
         assertThat(engine.registry.size()).isZero();
     }
+
+    @Test
+    void aDeleteThatDoesNotAnswerIsSentAgainAndItsLateAnswerIgnored() throws Exception {
+        try (Engine engine = new Engine(10, Duration.ZERO, Duration.ofSeconds(5), Duration.ofMillis(200))) {
+            CountDownLatch answer = new CountDownLatch(1);
+            engine.sqs.deletes.add(new ScriptedSqs.Stall(answer));
+            java.util.List<InFlight> batch = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                batch.add(engine.hold(Messages.held("m" + i)));
+            }
+            // as a receive loop deletes its inline batch: on its own thread, which the stalled call keeps
+            Thread loop = Thread.ofPlatform().start(() -> engine.deletes.deleteNow(Messages.QUEUE, batch));
+
+            await().until(() -> engine.registry.size() == 0);
+            assertThat(engine.sqs.deleteCalls).as("the unanswered call, then the same batch again").hasSize(2);
+            assertThat(engine.sqs.deleteCalls.get(1).entries()).extracting(e -> e.receiptHandle())
+                    .containsExactly("receipt-m0", "receipt-m1", "receipt-m2");
+            assertThat(engine.listener.deleted).hasValue(3);
+            assertThat(loop.isAlive()).as("the first call is still out").isTrue();
+
+            answer.countDown(); // the first call answers at last: its outcome no longer counts
+            loop.join();
+            assertThat(engine.listener.deleted).hasValue(3);
+            assertThat(engine.listener.deleteFailed).isEmpty();
+            assertThat(engine.limiter.inUse()).as("capacity given back, once").isZero();
+        }
+    }
+
+    @Test
+    void closeDoesNotWaitForCallsThatNeverAnswer() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        Engine engine = new Engine(10, Duration.ofHours(1), Duration.ofSeconds(5), Duration.ofMillis(50));
+        try {
+            for (int i = 0; i < 5; i++) { // every attempt stalls
+                engine.sqs.deletes.add(new ScriptedSqs.Stall(never));
+            }
+            engine.settler.succeeded(engine.hold(Messages.held("stuck")), Duration.ZERO);
+        } finally {
+            engine.close(); // flushes the batch, then waits while each of the five attempts times out
+        }
+        assertThat(engine.sqs.deleteCalls).hasSize(5);
+        assertThat(engine.listener.deleted).hasValue(0);
+        assertThat(engine.listener.deleteFailed).singleElement().asString().contains("no answer within 50 ms, attempt 5");
+        assertThat(engine.registry.size()).isZero();
+        never.countDown();
+    }
 }
