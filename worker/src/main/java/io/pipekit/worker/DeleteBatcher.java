@@ -8,21 +8,16 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
@@ -44,11 +39,6 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResultEntry;
  * is not counted as deleted: SQS answers success for a stale receipt without necessarily deleting
  * (docs/aws-behaviour.md §9), so it is reported as a failed delete. {@link #close()} flushes
  * everything pending (docs/comparable-tools.md §2 item 3: acks lost at shutdown).
- *
- * <p>A call that has not answered within the call timeout is not waited for: its batch is sent
- * again and the late answer, if one comes, is ignored (docs/worker-engine.md, "A delete that does not
- * answer"). One watch thread does this for every call, instead of a per-call SDK timeout, whose timer
- * costs each of a thousand calls a second a schedule, a cancel and a wake-up.
  */
 final class DeleteBatcher implements AutoCloseable {
 
@@ -56,29 +46,18 @@ final class DeleteBatcher implements AutoCloseable {
     private static final int MAX_ATTEMPTS = 5;
     /** Pause between attempts of one batch: 100 ms doubling to 2 s, jittered. */
     private static final BackoffPolicy RETRY = BackoffPolicy.exponential(Duration.ofMillis(100), 2.0, Duration.ofSeconds(2));
-    /** How often the watch looks for overdue calls: an unanswered call is sent again within its timeout plus this. */
-    static final long WATCH_TICK_MILLIS = 100;
 
     private final SqsClient sqs;
     private final long flushNanos;
     private final Duration callTimeout;
-    private final long callTimeoutNanos;
     private final WorkerListener listener;
     private final Consumer<InFlight> done;
     private final Clock clock;
+    private final int parallelCalls;
     private final Semaphore calls;
-    /**
-     * Runs the calls; {@link #calls} bounds how many at once, so the pool grows past that only by the
-     * calls the watch sent again while an unanswered one still holds its thread.
-     */
+    /** Runs the calls; {@link #calls} bounds how many at once, so the pool never grows past that. */
     private final ExecutorService senders;
     private final Thread flusher;
-    /** Calls in the air, for the watch; each is settled by exactly one side (see {@link Call}). */
-    private final Set<Call> inTheAir = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService watch;
-    /** Messages handed in and not yet deleted or given up: {@link #close()} waits for none. */
-    private final AtomicInteger unsettled = new AtomicInteger();
-    private final Object settledSignal = new Object();
     /**
      * Guards the open batches. A finished handler adds its message itself and, when that fills the
      * batch, sends it; the flusher only wakes for the flush deadlines. Handing every message to the
@@ -103,21 +82,19 @@ final class DeleteBatcher implements AutoCloseable {
         this.sqs = sqs;
         this.flushNanos = flushInterval.toNanos();
         this.callTimeout = callTimeout;
-        this.callTimeoutNanos = callTimeout.toNanos();
         this.listener = listener;
         this.done = done;
         this.clock = clock;
-        this.calls = new Semaphore(Math.max(1, (maxPending + SqsLimits.MAX_BATCH_ENTRIES - 1) / SqsLimits.MAX_BATCH_ENTRIES));
+        this.parallelCalls = Math.max(1, (maxPending + SqsLimits.MAX_BATCH_ENTRIES - 1) / SqsLimits.MAX_BATCH_ENTRIES);
+        this.calls = new Semaphore(parallelCalls);
         this.flusher = Thread.ofVirtual().name("pipekit-delete-flusher").unstarted(this::run);
         // platform threads: a call blocks in a socket read, and a virtual thread pays an unmount and a
         // remount of the SDK's deep stack per call (docs/worker-engine.md, "Threads")
         this.senders = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("pipekit-delete-", 0).factory());
-        this.watch = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("pipekit-delete-watch").factory());
     }
 
     void start() {
         flusher.start();
-        watch.scheduleWithFixedDelay(this::resendOverdue, WATCH_TICK_MILLIS, WATCH_TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** The flusher's state: {@code WAITING} while it sleeps for work (tests check it never spins). */
@@ -127,7 +104,6 @@ final class DeleteBatcher implements AutoCloseable {
 
     /** Queues a successfully processed message for deletion; sends its batch if this fills it. */
     void delete(InFlight message) {
-        unsettled.incrementAndGet();
         String queue = message.queueUrl();
         boolean late = false;
         List<InFlight> full = null;
@@ -160,7 +136,6 @@ final class DeleteBatcher implements AutoCloseable {
 
     /** Deletes one batch (at most 10) at once on the calling thread, retries included. */
     void deleteNow(String queue, List<InFlight> batch) {
-        unsettled.addAndGet(batch.size());
         send(queue, batch);
     }
 
@@ -231,12 +206,8 @@ final class DeleteBatcher implements AutoCloseable {
     }
 
     private void send(String queue, List<InFlight> batch) {
-        send(queue, batch, 1);
-    }
-
-    private void send(String queue, List<InFlight> batch, int firstAttempt) {
         List<InFlight> todo = batch;
-        for (int attempt = firstAttempt; !todo.isEmpty(); attempt++) {
+        for (int attempt = 1; !todo.isEmpty(); attempt++) {
             todo = sendOnce(queue, todo, attempt);
             if (!todo.isEmpty()) {
                 sleepQuietly(RETRY.delayFor(attempt));
@@ -251,15 +222,11 @@ final class DeleteBatcher implements AutoCloseable {
             entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i)).receiptHandle(batch.get(i).receiptHandle()).build());
         }
         Instant sentAt = clock.instant();
-        Call call = new Call(queue, batch, attempt, System.nanoTime() + callTimeoutNanos);
-        inTheAir.add(call);
         DeleteMessageBatchResponse response;
         try {
-            response = sqs.deleteMessageBatch(b -> b.queueUrl(queue).entries(entries));
-        } catch (RuntimeException e) { // an SdkException, or anything else the client throws: retried alike
-            if (!call.answered()) {
-                return List.of(); // the watch has sent the batch again: that attempt decides
-            }
+            response = sqs.deleteMessageBatch(b -> b.queueUrl(queue).entries(entries)
+                    .overrideConfiguration(o -> o.apiCallTimeout(callTimeout)));
+        } catch (SdkException e) {
             boolean permanent = SqsErrors.isPermanent(e);
             if (permanent) {
                 permanent(queue, SqsErrors.describe(e));
@@ -272,9 +239,6 @@ final class DeleteBatcher implements AutoCloseable {
             batch.forEach(m -> giveUp(m, SqsErrors.describe(e)));
             return List.of();
         }
-        if (!call.answered()) {
-            return List.of(); // answered after the watch sent the batch again: that attempt decides
-        }
         int deleted = 0;
         for (DeleteMessageBatchResultEntry ok : response.successful()) {
             InFlight message = batch.get(Integer.parseInt(ok.id()));
@@ -283,7 +247,7 @@ final class DeleteBatcher implements AutoCloseable {
                 giveUp(message, "lease lapsed before the delete (stale receipt)");
             } else {
                 deleted++;
-                settle(message);
+                done.accept(message);
             }
         }
         if (deleted > 0) {
@@ -322,74 +286,7 @@ final class DeleteBatcher implements AutoCloseable {
         log.warn("message {} was processed but its delete failed ({}); SQS will deliver it again after its "
                 + "visibility timeout", message.messageId(), reason);
         listener.onDeleteFailed(message.message(), reason);
-        settle(message);
-    }
-
-    private void settle(InFlight message) {
         done.accept(message);
-        if (unsettled.decrementAndGet() == 0) {
-            synchronized (settledSignal) {
-                settledSignal.notifyAll();
-            }
-        }
-    }
-
-    /**
-     * On the watch thread: a call past its timeout is given up on, not abandoned — its batch goes out
-     * again on a sender thread (the unanswered call keeps its connection until the client's socket
-     * timeout; whatever it answers then is ignored), or after the last attempt its messages are given
-     * up and will be delivered again.
-     */
-    private void resendOverdue() {
-        try {
-            resendOverdue(System.nanoTime());
-        } catch (RuntimeException e) { // the watch must outlive anything a listener throws
-            log.error("the delete watch failed a round; it goes on", e);
-        }
-    }
-
-    private void resendOverdue(long now) {
-        for (Call call : inTheAir) {
-            if (now - call.deadline >= 0 && call.answered()) {
-                if (call.attempt < MAX_ATTEMPTS) {
-                    log.warn("DeleteMessageBatch of {} messages on {} has not answered in {} ms (attempt {}); sending it again",
-                            call.batch.size(), WorkerOptions.queueName(call.queue), callTimeout.toMillis(), call.attempt);
-                    try {
-                        senders.execute(() -> send(call.queue, call.batch, call.attempt + 1));
-                        continue;
-                    } catch (RejectedExecutionException e) {
-                        // closed: nothing is left to send it, so the messages go back as given up, below
-                    }
-                }
-                String reason = "no answer within " + callTimeout.toMillis() + " ms, attempt " + call.attempt;
-                call.batch.forEach(m -> giveUp(m, reason));
-            }
-        }
-    }
-
-    /**
-     * One attempt at deleting a batch. It is settled by whichever comes first: its answer (or error),
-     * or the watch finding it overdue. {@link #answered()} is true for that one side only, so each
-     * message is settled once even when a late answer arrives after the batch was sent again.
-     */
-    private final class Call {
-        final String queue;
-        final List<InFlight> batch;
-        final int attempt;
-        final long deadline;
-        private final AtomicBoolean taken = new AtomicBoolean();
-
-        Call(String queue, List<InFlight> batch, int attempt, long deadline) {
-            this.queue = queue;
-            this.batch = batch;
-            this.attempt = attempt;
-            this.deadline = deadline;
-        }
-
-        boolean answered() {
-            inTheAir.remove(this);
-            return taken.compareAndSet(false, true);
-        }
     }
 
     private void permanent(String queue, String reason) {
@@ -417,10 +314,7 @@ final class DeleteBatcher implements AutoCloseable {
         }
     }
 
-    /**
-     * Flushes every pending delete and waits until each message handed in is deleted or given up
-     * (within MAX_ATTEMPTS call timeouts; a call that never answers does not hold this up).
-     */
+    /** Flushes every pending delete and waits for the calls to finish. */
     @Override
     public void close() {
         lock.lock();
@@ -432,15 +326,11 @@ final class DeleteBatcher implements AutoCloseable {
         }
         try {
             flusher.join();
-            synchronized (settledSignal) {
-                while (unsettled.get() > 0) {
-                    settledSignal.wait();
-                }
-            }
+            calls.acquire(parallelCalls);
+            calls.release(parallelCalls);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            watch.shutdownNow();
             senders.shutdown(); // threads still sending finish their call; idle ones end now
         }
     }

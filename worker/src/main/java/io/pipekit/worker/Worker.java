@@ -53,8 +53,8 @@ public final class Worker implements AutoCloseable {
         // "Delete batching; a message is held until its delete is answered")
         ConcurrencyLimiter deleteCapacity = new ConcurrencyLimiter(options.maxConcurrency() + receiveAhead.capacity());
         this.settler = new MessageSettler(registry, visibility, limiter, deleteCapacity, listener, options.backoff(), this::releaseDelay);
-        // a pending delete is still heartbeated, so its call may take longer than a visibility call; past
-        // this bound its batch is sent again (docs/worker-engine.md, "A delete that does not answer")
+        // a pending delete is still heartbeated, so its call may take longer than a visibility call;
+        // too short a bound only makes a slow-but-successful delete look failed on its retry
         Duration deleteTimeout = callTimeout.compareTo(Duration.ofSeconds(10)) > 0 ? callTimeout : Duration.ofSeconds(10);
         this.deletes = new DeleteBatcher(sqs, options.deleteFlushInterval(), deleteTimeout, options.maxConcurrency(), listener,
                 settler::deleteDone, clock);

@@ -18,14 +18,10 @@ final class Engine implements AutoCloseable {
     }
 
     Engine(int capacity, Duration flushInterval, Duration visibilityCallTimeout) {
-        this(capacity, flushInterval, visibilityCallTimeout, Duration.ofSeconds(5));
-    }
-
-    Engine(int capacity, Duration flushInterval, Duration visibilityCallTimeout, Duration deleteCallTimeout) {
         visibility = new VisibilityChanges(sqs, visibilityCallTimeout);
         limiter = new ConcurrencyLimiter(capacity);
         settler = new MessageSettler(registry, visibility, limiter, new ConcurrencyLimiter(capacity), listener, BackoffPolicy.constant(Duration.ofSeconds(7)), () -> Duration.ZERO);
-        deletes = new DeleteBatcher(sqs, flushInterval, deleteCallTimeout, capacity, listener, settler::deleteDone, Clock.systemUTC());
+        deletes = new DeleteBatcher(sqs, flushInterval, Duration.ofSeconds(5), capacity, listener, settler::deleteDone, Clock.systemUTC());
         settler.deletes(deletes);
         deletes.start();
     }

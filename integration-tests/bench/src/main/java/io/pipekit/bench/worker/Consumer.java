@@ -36,13 +36,12 @@ enum Consumer {
     PIPEKIT_256("pipekit, maxConcurrency 256"),
     /** Diagnostic, on request only: what running the same loop on virtual threads costs. */
     RAW_32_VIRTUAL("raw SDK loop, 32 virtual threads"),
-    /** Diagnostic, on request only: the raw loop asking what pipekit asks (every attribute, an explicit visibility timeout). */
+    /** Diagnostic, on request only: the raw loop asking what pipekit asks (all attributes, visibility, call timeout). */
     RAW_32_AS_PIPEKIT("raw SDK loop, 32 threads, pipekit's requests"),
-    /**
-     * Diagnostic, on request only: the raw loop with the SDK's per-call timeout on its deletes — what
-     * pipekit's delete watch replaced (docs/worker-engine.md, "A delete that does not answer").
-     */
-    RAW_32_DELETE_TIMEOUT("raw SDK loop, 32 threads, SDK call timeout on deletes");
+    /** Diagnostic, on request only: the raw loop asking for every attribute and an explicit visibility timeout, nothing else. */
+    RAW_32_ALL_ATTRIBUTES("raw SDK loop, 32 threads, all attributes"),
+    /** Diagnostic, on request only: the raw loop with only pipekit's call timeout on deletes. */
+    RAW_32_DELETE_TIMEOUT("raw SDK loop, 32 threads, delete call timeout");
 
     /** Long polls of 20 s need a socket timeout above them; connections are never the limit. */
     private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(30);
@@ -56,7 +55,7 @@ enum Consumer {
 
     /** Rows run only when named in {@code -Dbench.consumers}. */
     boolean isDiagnostic() {
-        return this == RAW_32_VIRTUAL || this == RAW_32_AS_PIPEKIT || this == RAW_32_DELETE_TIMEOUT;
+        return this == RAW_32_VIRTUAL || this == RAW_32_AS_PIPEKIT || this == RAW_32_ALL_ATTRIBUTES || this == RAW_32_DELETE_TIMEOUT;
     }
 
     boolean isRaw() {
@@ -89,7 +88,8 @@ enum Consumer {
             case RAW_16 -> rawLoop((SqsClient) client, queueUrl, 16);
             case RAW_32 -> rawLoop((SqsClient) client, queueUrl, 32);
             case RAW_32_VIRTUAL -> rawLoop((SqsClient) client, queueUrl, 32, Executors.newVirtualThreadPerTaskExecutor(), false, false);
-            case RAW_32_AS_PIPEKIT -> rawLoop((SqsClient) client, queueUrl, 32, Executors.newFixedThreadPool(32), true, false);
+            case RAW_32_AS_PIPEKIT -> rawLoop((SqsClient) client, queueUrl, 32, Executors.newFixedThreadPool(32), true, true);
+            case RAW_32_ALL_ATTRIBUTES -> rawLoop((SqsClient) client, queueUrl, 32, Executors.newFixedThreadPool(32), true, false);
             case RAW_32_DELETE_TIMEOUT -> rawLoop((SqsClient) client, queueUrl, 32, Executors.newFixedThreadPool(32), false, true);
             case SPRING_DEFAULT -> spring((SqsAsyncClient) client, queueUrl, false);
             case SPRING_TUNED -> spring((SqsAsyncClient) client, queueUrl, true);
@@ -115,7 +115,7 @@ enum Consumer {
 
     /**
      * @param allAttributes ask, as pipekit does, for every system and message attribute and an explicit visibility timeout
-     * @param deleteTimeout give each delete an SDK call timeout (pipekit's bound, before its delete watch)
+     * @param deleteTimeout give each delete pipekit's call timeout
      */
     private static Running rawLoop(SqsClient sqs, String queueUrl, int threads, ExecutorService pool,
                                    boolean allAttributes, boolean deleteTimeout) {
