@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  * drain's clock runs from starting the consumer to the N-th acknowledged delete, counted by an SDK
  * interceptor on the consumer's client, which also counts its requests by operation.
  *
- * <pre>java -cp … io.pipekit.bench.worker.WorkerThroughput [messages=30000] [rounds=5] [warmups=6]</pre>
+ * <pre>java -cp … io.pipekit.bench.worker.WorkerThroughput [messages=30000] [rounds=5] [warmups=12]</pre>
  */
 public final class WorkerThroughput {
 
@@ -62,7 +62,7 @@ public final class WorkerThroughput {
     public static void main(String[] args) throws Exception {
         int messages = args.length > 0 ? Integer.parseInt(args[0]) : 30_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        int warmups = args.length > 2 ? Integer.parseInt(args[2]) : 6;
+        int warmups = args.length > 2 ? Integer.parseInt(args[2]) : 12;
         System.out.printf("worker drain, side by side: %,d × %d-byte messages per drain, no-op handler, cold drain + %d warm-up + %d measured rounds; %d cores, Java %s, load %s%n",
                 messages, BODY.length(), warmups, rounds, Runtime.getRuntime().availableProcessors(), Runtime.version(), loadAverage());
 
