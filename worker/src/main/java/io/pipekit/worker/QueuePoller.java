@@ -80,10 +80,8 @@ final class QueuePoller {
     private final int baseLoops;
     /** A full receive's size: at most the handler capacity, which every message it brings must take. */
     private final int fullBatch;
-    /** Most loops while receives reserve handler capacity. */
+    /** Most loops while receives reserve handler capacity (while they reserve from {@code receiveAhead}: {@link #MAX_LOOPS}). */
     private final int maxLoops;
-    /** Most loops while handlers run inline and receives reserve from {@code receiveAhead}. */
-    private final int maxLoopsAhead;
     private final CompletableFuture<Void> firstPoll = new CompletableFuture<>();
     private final AtomicInteger loops = new AtomicInteger();
     private final AtomicInteger failedLoops = new AtomicInteger();
@@ -109,7 +107,6 @@ final class QueuePoller {
         this.baseLoops = options.pollersPerQueue();
         this.fullBatch = Math.min(options.receiveBatchSize(), limiter.capacity());
         this.maxLoops = Math.max(baseLoops, Math.min(MAX_LOOPS, (fifo ? 1 : 2) * options.maxConcurrency() / options.receiveBatchSize()));
-        this.maxLoopsAhead = fifo ? maxLoops : Math.max(maxLoops, MAX_LOOPS);
     }
 
     void start() {
@@ -342,7 +339,7 @@ final class QueuePoller {
                 }
                 ConcurrencyLimiter next = aheadNow() ? receiveAhead : limiter;
                 if (full && next.available() >= fullBatch && !stopped) {
-                    tryAddLoop(next == receiveAhead ? maxLoopsAhead : maxLoops); // a backlog: one more receive in flight
+                    tryAddLoop(next == receiveAhead ? MAX_LOOPS : maxLoops); // a backlog: one more receive in flight
                 } else if (extra && !full) {
                     break; // the backlog is drained: back to the fixed loops
                 }
@@ -356,17 +353,7 @@ final class QueuePoller {
          * False if the poller stopped meanwhile.
          */
         private boolean claimHandlerCapacity(int count) {
-            if (!beginWait()) {
-                return false;
-            }
-            try {
-                limiter.acquireAll(count);
-                return true;
-            } catch (InterruptedException e) {
-                return false;
-            } finally {
-                endWait();
-            }
+            return waitInterruptibly(() -> limiter.acquireAll(count));
         }
 
         private List<Message> receive(int maxMessages, String attemptId) {
@@ -388,18 +375,27 @@ final class QueuePoller {
         }
 
         private boolean sleep(Duration pause) {
+            return waitInterruptibly(() -> Thread.sleep(pause)) && !stopped;
+        }
+
+        /** Runs a wait that {@link #stop} may interrupt; false if stopped before or during it. */
+        private boolean waitInterruptibly(InterruptibleWait wait) {
             if (!beginWait()) {
                 return false;
             }
             try {
-                Thread.sleep(pause);
-                return !stopped;
+                wait.run();
+                return true;
             } catch (InterruptedException e) {
                 return false;
             } finally {
                 endWait();
             }
         }
+    }
+
+    private interface InterruptibleWait {
+        void run() throws InterruptedException;
     }
 
     /** Whether a receive now would run inline: only a standard queue's quick handlers do (FIFO order needs its dispatcher). */
