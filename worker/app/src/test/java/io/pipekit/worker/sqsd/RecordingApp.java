@@ -74,6 +74,7 @@ final class RecordingApp implements AutoCloseable {
     private void serve(HttpExchange exchange) throws IOException {
         int now = serving.incrementAndGet();
         mostServing.accumulateAndGet(now, Math::max);
+        boolean counted = true;
         try (exchange; InputStream in = exchange.getRequestBody()) {
             Map<String, String> headers = new TreeMap<>();
             Headers h = exchange.getRequestHeaders();
@@ -83,10 +84,16 @@ final class RecordingApp implements AutoCloseable {
             requests.add(request);
             Response response = responder.apply(request);
             response.before().run();
+            // done serving before the answer goes out: a client that has its answer may send the next
+            // request at once, and this thread must not still count the one it answered
+            serving.decrementAndGet();
+            counted = false;
             response.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
             exchange.sendResponseHeaders(response.status(), -1);
         } finally {
-            serving.decrementAndGet();
+            if (counted) {
+                serving.decrementAndGet();
+            }
         }
     }
 
